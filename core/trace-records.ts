@@ -146,8 +146,8 @@ export function checkTraceRecord(value: unknown): { ok: true; record: TraceRecor
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union' && issue.path.length === 0) {
-    return "field 'type' must be one of 'run', 'task', 'worker', 'run-end'";
+  if (issue.code === 'invalid_union' && issue.path.length === 1 && issue.path[0] === 'type') {
+    return "must be one of 'run', 'task', 'worker', 'run-end'";
   }
   if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
   return issue.message;
