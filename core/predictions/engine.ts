@@ -20,7 +20,7 @@ import { ConfigError, NoSamplesError } from '../errors.js';
 import { resourceKey, type ResourceConfig } from '../resources.js';
 import { formatSla, slaQuantile, type Sla } from '../sla.js';
 import type { TraceRun } from '../trace-records.js';
-import { estimateAt, quantileOf, type Extrapolation } from './estimate.js';
+import { estimateAt, quantileOf, type Extrapolation, type Interpolation } from './estimate.js';
 import { resourceView, type ResourcePath, type ResourceScaling } from './normalize.js';
 import { resolvePredictionOptions, type PredictionOptions, type ResolvedPredictionOptions } from './options.js';
 import { collectSamples, type SampleSet, type StartKind, type TransferSample } from './samples.js';
@@ -81,6 +81,8 @@ export interface TimeExplanation {
   /** Selection by size; null for start-up times (no size) and 0-byte transfers. */
   readonly selection: SelectionSummary | null;
   readonly extrapolation: Extrapolation | null;
+  /** Set when the reference size fell between two observed sizes; null for start-ups and 0-byte transfers. */
+  readonly interpolation: Interpolation | null;
   /** For transfers, whose records were used (uploads fall back to downloads); null otherwise. */
   readonly source: TransferDirection | null;
 }
@@ -96,6 +98,7 @@ export interface OutputExplanation {
   readonly sampleCount: number;
   readonly selection: SelectionSummary;
   readonly extrapolation: Extrapolation | null;
+  readonly interpolation: Interpolation | null;
 }
 
 /** Any explanation. */
@@ -232,6 +235,7 @@ class PredictionEngine implements Predictions {
       sampleCount: prepared.sorted.length,
       selection: estimate.selection,
       extrapolation: estimate.extrapolation,
+      interpolation: estimate.interpolation,
     };
   }
 
@@ -252,7 +256,7 @@ class PredictionEngine implements Predictions {
 
   #transfer(query: TransferQuery, q: number): TimeExplanation {
     if (query.sizeBytes === 0) {
-      return { quantity: 'transferMs', valueMs: 0, path: null, rescaleFactor: 1, quantile: q, sampleCount: 0, selection: null, extrapolation: null, source: null };
+      return { quantity: 'transferMs', valueMs: 0, path: null, rescaleFactor: 1, quantile: q, sampleCount: 0, selection: null, extrapolation: null, interpolation: null, source: null };
     }
     const { direction, resources } = query;
     const prepared = this.#prepare(`transfer\0${direction}\0${resourceKey(resources)}`, () => {
@@ -304,6 +308,7 @@ class PredictionEngine implements Predictions {
       sampleCount: prepared.ascending.length,
       selection: null,
       extrapolation: null,
+      interpolation: null,
       source: null,
     };
   }
@@ -319,6 +324,7 @@ class PredictionEngine implements Predictions {
       sampleCount: prepared.sorted.length,
       selection: estimate.selection,
       extrapolation: estimate.extrapolation,
+      interpolation: estimate.interpolation,
       source: prepared.source,
     };
   }

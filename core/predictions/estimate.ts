@@ -1,14 +1,27 @@
 /**
- * Turns selected samples into one number: an SLA quantile of the window, extrapolated linearly through the origin
- * when the reference size lies outside the observed range.
+ * Turns selected samples into one number for a reference size.
  *
- * The reference implementation scaled every prediction per byte (ms/byte × size, output/input ratio × size), which
- * predicts ~0 for small inputs of tasks with a fixed overhead, and, because per-byte rates of such tasks fall as size
- * grows, can make a larger input predict less. Here the per-byte model is used only beyond the observed sizes, where
- * there is nothing closer to go on; inside the range the prediction is a local nearest-neighbour quantile. The
- * scale factor is 1 at the range ends, so predictions stay continuous and monotone there.
+ * 1. At each observed size, the SLA quantile of the k samples selected around it (`select.ts`), each value first
+ *    moved to that size along the history's overall slope: v + b·(size − s), b = the least-squares slope of value
+ *    over size, clamped at 0. Without this, a window that must reach far for neighbours (few runs at one size, as
+ *    GEMM's single aggregate per run) answers with the values of another size: 26 ms for a 32 MB upload whose own
+ *    samples take 408 ms, because 13 of the 20 neighbours were 2 MB uploads. With b = 0 (sizes do not matter, or a
+ *    single size) this is the plain window quantile.
+ * 2. A running maximum over the observed sizes: a function's larger input is never predicted to take less time or
+ *    produce less output. A noisy history otherwise gives a smaller prediction for a larger input whenever one window
+ *    happens to hold the faster samples; on a history that is already monotone the running maximum changes nothing.
+ * 3. Between two observed sizes, linear interpolation of their estimates; a window quantile alone would be a step
+ *    function that jumps from one cluster's value to the other's in a gap.
+ * 4. Outside the observed range, the per-byte model of the reference: the boundary estimate scaled by
+ *    ref/boundary (there is nothing closer to go on). The factor is 1 at the boundary, so predictions stay
+ *    continuous there.
+ *
+ * Quantiles of the same adjusted samples are ordered, and a running maximum, an interpolation and a positive factor
+ * all keep that order, so a higher percentile never predicts less. The reference implementation scaled every
+ * prediction per byte (ms/byte × size, output/input ratio × size), which predicts ~0 for small inputs of tasks with a
+ * fixed overhead; here that model is only the last resort of step 4.
  */
-import { quantileSorted } from 'simple-statistics';
+import { linearRegression, quantileSorted } from 'simple-statistics';
 import { ConfigError } from '../errors.js';
 import { selectAroundSorted, type SelectionOptions, type SelectionSummary, type SizedValue } from './select.js';
 
@@ -21,11 +34,21 @@ export interface Extrapolation {
   readonly factor: number;
 }
 
+/** How a prediction between two observed sizes was interpolated. */
+export interface Interpolation {
+  readonly lowerBytes: number;
+  readonly upperBytes: number;
+  /** Weight of the upper size's estimate: (ref − lower) / (upper − lower). */
+  readonly upperWeight: number;
+}
+
 /** A size-dependent estimate with its provenance. */
 export interface SizedEstimate {
   readonly value: number;
+  /** The selection the value comes from (the nearer bracketing size's, when interpolated). */
   readonly selection: SelectionSummary;
   readonly extrapolation: Extrapolation | null;
+  readonly interpolation: Interpolation | null;
 }
 
 /** Quantile q ∈ [0, 1] of values sorted ascending (linear interpolation, numpy's default, as the reference). */
@@ -36,21 +59,97 @@ export function quantileOf(ascending: readonly number[], q: number): number {
 }
 
 /**
- * The q-quantile of the samples selected around `refBytes` (samples sorted by `sortBySize`), scaled by
- * refBytes/maxSize above the largest observed size and by refBytes/minSize below the smallest. A boundary of 0 bytes
- * gives no line through the origin to follow, so then the window's quantile is used as is.
+ * Estimates the q-quantile at `refBytes` from samples sorted by `sortBySize` (see the module comment for the four
+ * steps). Estimates per observed size are memoized per sample list and quantile.
  */
 export function estimateAt(sorted: readonly SizedValue[], refBytes: number, q: number, options: SelectionOptions): SizedEstimate {
-  const selection = selectAroundSorted(sorted, refBytes, options);
-  const { values, ...summary } = selection;
-  const raw = quantileOf(values, q);
-  const minBytes = sorted[0]!.sizeBytes;
-  const maxBytes = sorted[sorted.length - 1]!.sizeBytes;
-  let extrapolation: Extrapolation | null = null;
-  if (refBytes > maxBytes && maxBytes > 0) {
-    extrapolation = { side: 'above', boundaryBytes: maxBytes, factor: refBytes / maxBytes };
-  } else if (refBytes < minBytes && minBytes > 0) {
-    extrapolation = { side: 'below', boundaryBytes: minBytes, factor: refBytes / minBytes };
+  const profile = profileOf(sorted, q, options);
+  const { sizes, estimates } = profile;
+  const last = sizes.length - 1;
+  if (refBytes > sizes[last]!) {
+    const boundaryBytes = sizes[last]!;
+    const extrapolation: Extrapolation | null = boundaryBytes > 0 ? { side: 'above', boundaryBytes, factor: refBytes / boundaryBytes } : null;
+    return { value: estimates[last]! * (extrapolation?.factor ?? 1), selection: profile.summaries[last]!, extrapolation, interpolation: null };
   }
-  return { value: raw * (extrapolation?.factor ?? 1), selection: summary, extrapolation };
+  if (refBytes < sizes[0]!) {
+    const boundaryBytes = sizes[0]!;
+    const extrapolation: Extrapolation = { side: 'below', boundaryBytes, factor: refBytes / boundaryBytes };
+    return { value: estimates[0]! * extrapolation.factor, selection: profile.summaries[0]!, extrapolation, interpolation: null };
+  }
+  const upper = firstAtLeast(sizes, refBytes);
+  if (sizes[upper] === refBytes) {
+    return { value: estimates[upper]!, selection: profile.summaries[upper]!, extrapolation: null, interpolation: null };
+  }
+  const lowerBytes = sizes[upper - 1]!;
+  const upperBytes = sizes[upper]!;
+  const lowerValue = estimates[upper - 1]!;
+  const upperValue = estimates[upper]!;
+  const upperWeight = (refBytes - lowerBytes) / (upperBytes - lowerBytes);
+  // Equal endpoints give exactly that value: no rounding drift on flat stretches.
+  const value = lowerValue === upperValue ? lowerValue : lowerValue * (1 - upperWeight) + upperValue * upperWeight;
+  return {
+    value,
+    selection: profile.summaries[upperWeight < 0.5 ? upper - 1 : upper]!,
+    extrapolation: null,
+    interpolation: { lowerBytes, upperBytes, upperWeight },
+  };
+}
+
+/** Estimates at every observed size for one sample list and quantile. */
+interface Profile {
+  /** Distinct observed sizes, ascending. */
+  readonly sizes: readonly number[];
+  /** Running maximum of the slope-adjusted window quantile at each size. */
+  readonly estimates: readonly number[];
+  /** The selection made at each size, reported as provenance. */
+  readonly summaries: readonly SelectionSummary[];
+}
+
+const profiles = new WeakMap<readonly SizedValue[], Map<string, Profile>>();
+
+function profileOf(sorted: readonly SizedValue[], q: number, options: SelectionOptions): Profile {
+  if (sorted.length === 0) throw new ConfigError('cannot estimate from no samples');
+  let byQuantile = profiles.get(sorted);
+  if (!byQuantile) {
+    byQuantile = new Map();
+    profiles.set(sorted, byQuantile);
+  }
+  const key = `${q}\0${options.neighbourSamples}\0${options.maxSamples}`;
+  let profile = byQuantile.get(key);
+  if (!profile) {
+    profile = buildProfile(sorted, q, options);
+    byQuantile.set(key, profile);
+  }
+  return profile;
+}
+
+function buildProfile(sorted: readonly SizedValue[], q: number, options: SelectionOptions): Profile {
+  const sizes: number[] = [];
+  for (const s of sorted) if (sizes.length === 0 || sizes[sizes.length - 1] !== s.sizeBytes) sizes.push(s.sizeBytes);
+  const slope = sizes.length < 2 ? 0 : Math.max(0, linearRegression(sorted.map((s) => [s.sizeBytes, s.value])).m);
+  const estimates: number[] = [];
+  const summaries: SelectionSummary[] = [];
+  let runningMax = -Infinity;
+  for (const size of sizes) {
+    const { samples, values: _values, ...summary } = selectAroundSorted(sorted, size, options);
+    summaries.push(summary);
+    // Moving a value down the slope can cross zero for a tiny size; times and sizes cannot be negative.
+    const adjusted = samples.map((s) => (s.sizeBytes === size ? s.value : Math.max(0, s.value + slope * (size - s.sizeBytes))));
+    adjusted.sort((a, b) => a - b);
+    runningMax = Math.max(runningMax, quantileOf(adjusted, q));
+    estimates.push(runningMax);
+  }
+  return { sizes, estimates, summaries };
+}
+
+/** Index of the first size ≥ `refBytes` (binary search). */
+function firstAtLeast(sizes: readonly number[], refBytes: number): number {
+  let lo = 0;
+  let hi = sizes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sizes[mid]! < refBytes) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -13,7 +13,8 @@ export {
   type TransferDirection,
   type TransferQuery,
 } from './engine.js';
-export { estimateAt, quantileOf, type Extrapolation, type SizedEstimate } from './estimate.js';
+export { predictTaskSizes, type PredictedSizes } from './task-sizes.js';
+export { estimateAt, quantileOf, type Extrapolation, type Interpolation, type SizedEstimate } from './estimate.js';
 export { memoryFactor, resourceView, type ResourcePath, type ResourceScaling, type ResourceView } from './normalize.js';
 export {
   DEFAULT_EXPONENTS,

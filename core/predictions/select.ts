@@ -49,9 +49,11 @@ export interface SelectionSummary {
   readonly fallback: 'nearest' | null;
 }
 
-/** A selection: the summary plus the selected values, ascending. */
+/** A selection: the summary plus the selected values, ascending, and the selected samples themselves. */
 export interface Selection extends SelectionSummary {
   readonly values: readonly number[];
+  /** The selected samples in size order, for estimators that adjust values by size. */
+  readonly samples: readonly SizedValue[];
 }
 
 /** The tolerance steps of the thesis: 5 % to 100 %. */
@@ -115,6 +117,7 @@ export function selectAroundSorted(sorted: readonly SizedValue[], refBytes: numb
   const toleranceFraction = toleranceStep(maxDeviation, refBytes);
   return {
     values: picked.map((s) => s.value).sort((a, b) => a - b),
+    samples: picked,
     count: picked.length,
     exact,
     below,

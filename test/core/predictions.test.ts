@@ -210,6 +210,18 @@ describe('execution time', () => {
     expect(inside.valueMs).toBe(150);
   });
 
+
+  it('interpolates between the observed sizes that bracket a reference size in a gap', () => {
+    // GEMM's shape: many small samples, few large ones. A window quantile alone would answer from the small cluster.
+    const tasks = [...execTasks(2_000_000, Array(32).fill(26)), ...execTasks(32_000_000, [400, 408, 416])];
+    const p = createPredictions([makeRun('gemm', tasks)]);
+    const mid = p.explain({ quantity: 'execMs', functionName: 'multiply', inputBytes: 17_000_000, resources: MB1024, sla: MEDIAN });
+    expect(mid.interpolation).toEqual({ lowerBytes: 2_000_000, upperBytes: 32_000_000, upperWeight: 0.5 });
+    expect(mid.valueMs).toBeCloseTo((26 + 408) / 2, 9);
+    const atSample = p.explain({ quantity: 'execMs', functionName: 'multiply', inputBytes: 2_000_000, resources: MB1024, sla: MEDIAN });
+    expect(atSample.interpolation).toBeNull();
+    expect(atSample.valueMs).toBe(26);
+  });
   it('orders p10 ≤ median ≤ p90 on skewed data, strictly', () => {
     const skewed = [10, 11, 11, 12, 12, 13, 14, 15, 40, 200];
     const p = createPredictions([makeRun('gemm', execTasks(1000, skewed))]);
