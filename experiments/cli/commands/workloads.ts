@@ -1,0 +1,21 @@
+import type { Argv, CommandModule } from 'yargs';
+import { WORKLOADS } from '../../../traces/workloads/registry.js';
+import { resolveParams } from '../../../traces/workloads/workload.js';
+
+/** `bench workloads`: lists the built-in workloads with their task counts, functions and parameters. */
+export const workloadsCommand: CommandModule<object, { verbose: boolean }> = {
+  command: 'workloads',
+  describe: 'List the built-in workloads, their shapes and parameters',
+  builder: (y: Argv) => y.option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'also print each source' }),
+  handler: (args) => {
+    for (const workload of WORKLOADS) {
+      const workflow = workload.build(resolveParams(workload));
+      const functions = new Set([...workflow.tasks.values()].map((t) => t.functionName));
+      console.log(`${workload.name}: ${workflow.tasks.size} tasks, ${functions.size} functions, depth ${workflow.generations.length}`);
+      console.log(`  ${workload.description}`);
+      const params = workload.params.map((p) => `${p.name}=${p.defaultValue}`).join(' ');
+      console.log(`  parameters: ${params || '(none)'}`);
+      if (args.verbose) console.log(`  source: ${workload.source}`);
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import { ConfigError, NoSamplesError, PlanValidationError, WorkflowValidationError } from '../../core/errors.js';
+import { TraceReadFailure } from '../../traces/trace-io.js';
+
+/** A user error the CLI reports as one message, without a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Errors whose message is complete for a user; anything else is a bug and keeps its stack. */
+export function isUserFacing(error: unknown): error is Error {
+  return (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof NoSamplesError ||
+    error instanceof PlanValidationError ||
+    error instanceof WorkflowValidationError ||
+    error instanceof TraceReadFailure
+  );
+}

@@ -1,0 +1,48 @@
+import { parseResources, type ResourceConfig } from '../../core/resources.js';
+import { parseSla, type Sla } from '../../core/sla.js';
+import { UsageError } from './errors.js';
+
+/** Splits a comma-separated option (also accepting repeated flags) into trimmed, non-empty items. */
+export function listOption(value: unknown): string[] {
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v ?? '').split(','));
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** `--resources 1024,2048:2` → resource configs (memory MB, optional `:vCPUs`). */
+export function resourcesOption(value: unknown, flag = '--resources'): ResourceConfig[] {
+  return listOption(value).map((text) => {
+    try {
+      return parseResources(text);
+    } catch (e) {
+      throw new UsageError(`${flag}: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** `--sla median,p90` → SLAs. */
+export function slaOption(value: unknown, flag = '--sla'): Sla[] {
+  return listOption(value).map((text) => {
+    try {
+      return parseSla(text);
+    } catch (e) {
+      throw new UsageError(`${flag}: ${(e as Error).message}`);
+    }
+  });
+}
+
+/** `--param leaves=64 --param blocks=2` → `{ leaves: 64, blocks: 2 }`. */
+export function paramsOption(value: unknown): Record<string, number> {
+  const params: Record<string, number> = {};
+  for (const item of listOption(value)) {
+    const match = /^([A-Za-z][A-Za-z0-9_]*)=(-?\d+(?:\.\d+)?)$/.exec(item);
+    if (!match) throw new UsageError(`--param: expected name=number, got '${item}'`);
+    params[match[1]!] = Number(match[2]);
+  }
+  return params;
+}
+
+/** A seed as given: an integer stays a number (so it prints as one in trace headers), anything else is a string. */
+export function seedOption(value: unknown): number | string {
+  const text = String(value);
+  return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
+}
