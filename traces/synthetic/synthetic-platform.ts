@@ -1,4 +1,4 @@
-import { lognormalFactor, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import type { ResourceConfig } from '../../core/resources.js';
 
 /**
@@ -22,7 +22,8 @@ export interface SyntheticPlatform {
   readonly keepAliveMs: number;
   /** Redis round trip from Lambda, with the VPC path (0.3 ms + up to 0.5 ms): 1 ms, conservative. */
   readonly storageLatencyMs: number;
-  /** Lambda NIC bandwidth ≈ 600 Mbit/s ≈ 78,643 bytes/ms at ≥ 1,024 MB, scaled linearly below (blog-level evidence). */
+  /** Lambda NIC bandwidth ≈ 600 Mbit/s = 75,000 bytes/ms at ≥ 1,024 MB, scaled linearly below (blog-level evidence;
+   * platform-defaults.md's 78,643 converts through MiB by mistake). */
   readonly bandwidthBytesPerMs: number;
   readonly bandwidthFullAtMemoryMb: number;
   /** Log-normal sigma of transfer times (estimate: network throughput is noisy, more so at low memory). */
@@ -37,7 +38,7 @@ export const SYNTHETIC_PLATFORM: SyntheticPlatform = {
   warmStartSigma: 0.5,
   keepAliveMs: 600_000,
   storageLatencyMs: 1,
-  bandwidthBytesPerMs: 78_643,
+  bandwidthBytesPerMs: 75_000,
   bandwidthFullAtMemoryMb: 1024,
   transferSigma: 0.15,
 };
@@ -45,8 +46,8 @@ export const SYNTHETIC_PLATFORM: SyntheticPlatform = {
 /** One start-up time drawn for a cold or warm worker. */
 export function sampleStartupMs(platform: SyntheticPlatform, start: 'cold' | 'warm', rng: Rng): number {
   return start === 'cold'
-    ? platform.coldStartMedianMs * lognormalFactor(rng, platform.coldStartSigma)
-    : platform.warmStartMedianMs * lognormalFactor(rng, platform.warmStartSigma);
+    ? rng.lognormal(platform.coldStartMedianMs, platform.coldStartSigma)
+    : rng.lognormal(platform.warmStartMedianMs, platform.warmStartSigma);
 }
 
 /** Noise-free transfer time of `sizeBytes` between a worker of `resources` and the storage. */
@@ -57,5 +58,5 @@ export function medianTransferMs(platform: SyntheticPlatform, sizeBytes: number,
 
 /** One transfer time drawn from the model. */
 export function sampleTransferMs(platform: SyntheticPlatform, sizeBytes: number, resources: ResourceConfig, rng: Rng): number {
-  return medianTransferMs(platform, sizeBytes, resources) * lognormalFactor(rng, platform.transferSigma);
+  return rng.lognormal(medianTransferMs(platform, sizeBytes, resources), platform.transferSigma);
 }

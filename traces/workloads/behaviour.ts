@@ -1,4 +1,4 @@
-import { lognormalFactor, type Rng } from '../../core/random.js';
+import type { Rng } from '../../core/random.js';
 import type { ResourceConfig } from '../../core/resources.js';
 
 /**
@@ -46,12 +46,12 @@ export function medianOutputBytes(behaviour: FunctionBehaviour, inputBytes: numb
 
 /** One noisy execution time drawn from the model. */
 export function sampleExecMs(behaviour: FunctionBehaviour, inputBytes: number, resources: ResourceConfig, rng: Rng): number {
-  return medianExecMs(behaviour, inputBytes, resources) * lognormalFactor(rng, behaviour.execNoiseSigma);
+  return rng.lognormal(medianExecMs(behaviour, inputBytes, resources), behaviour.execNoiseSigma);
 }
 
 /** One noisy output size drawn from the model. */
 export function sampleOutputBytes(behaviour: FunctionBehaviour, inputBytes: number, rng: Rng): number {
-  return Math.round(medianOutputBytes(behaviour, inputBytes) * lognormalFactor(rng, behaviour.outputNoiseSigma));
+  return Math.round(rng.lognormal(medianOutputBytes(behaviour, inputBytes), behaviour.outputNoiseSigma));
 }
 
 /** A behaviour with defaults for the noise and parallelism, so workload files list only what matters. */

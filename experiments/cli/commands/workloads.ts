@@ -1,13 +1,18 @@
 import type { Argv, CommandModule } from 'yargs';
 import { WORKLOADS } from '../../../traces/workloads/registry.js';
+import { describeWorkloadMarkdown } from '../../../traces/workloads/describe.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
 
 /** `bench workloads`: lists the built-in workloads with their task counts, functions and parameters. */
 export const workloadsCommand: CommandModule<object, { verbose: boolean }> = {
   command: 'workloads',
   describe: 'List the built-in workloads, their shapes and parameters',
-  builder: (y: Argv) => y.option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'also print each source' }),
+  builder: (y: Argv) => y.option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'print each workload\'s source, parameters and behaviour model as Markdown' }),
   handler: (args) => {
+    if (args.verbose) {
+      console.log(WORKLOADS.map(describeWorkloadMarkdown).join('\n\n'));
+      return;
+    }
     for (const workload of WORKLOADS) {
       const workflow = workload.build(resolveParams(workload));
       const functions = new Set([...workflow.tasks.values()].map((t) => t.functionName));
@@ -15,7 +20,6 @@ export const workloadsCommand: CommandModule<object, { verbose: boolean }> = {
       console.log(`  ${workload.description}`);
       const params = workload.params.map((p) => `${p.name}=${p.defaultValue}`).join(' ');
       console.log(`  parameters: ${params || '(none)'}`);
-      if (args.verbose) console.log(`  source: ${workload.source}`);
     }
   },
 };

@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { DEFAULT_PLATFORM_MODEL } from './platform-defaults.js';
+import type { MemoryStep, PlatformModel } from './platform-model.js';
+
+/**
+ * Platform overrides from JSON. A file holds any part of the model; objects are merged field by field onto the
+ * defaults, arrays (memory tables, retry delays) replace the default array whole. The schema is strict: an unknown
+ * key is an error, so a misspelt field cannot silently leave a default in place. Errors name the file and the field:
+ *
+ *   platform.json: field 'storage.bandwidthBytesPerMs': expected a positive number
+ */
+
+const POSITIVE = 'expected a positive number';
+const NON_NEGATIVE = 'expected a number >= 0';
+const POSITIVE_INT = 'expected a positive integer';
+const NON_NEGATIVE_INT = 'expected an integer >= 0';
+const PROBABILITY = 'expected a probability in [0, 1]';
+
+const positive = z.number({ error: POSITIVE }).positive(POSITIVE);
+const nonNegative = z.number({ error: NON_NEGATIVE }).nonnegative(NON_NEGATIVE);
+const positiveInt = z.number({ error: POSITIVE_INT }).int(POSITIVE_INT).positive(POSITIVE_INT);
+const nonNegativeInt = z.number({ error: NON_NEGATIVE_INT }).int(NON_NEGATIVE_INT).nonnegative(NON_NEGATIVE_INT);
+const probability = z.number({ error: PROBABILITY }).min(0, PROBABILITY).max(1, PROBABILITY);
+const object = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: 'expected an object' });
+
+const latency = object({ medianMs: nonNegative, sigma: nonNegative });
+
+/** A memory table: at least one step, `fromMb` strictly increasing so each memory size has one value. */
+const memoryTable = z
+  .array(object({ fromMb: positiveInt, value: positive }), { error: 'expected an array of {fromMb, value} steps' })
+  .min(1, 'expected at least one step')
+  .superRefine((steps: readonly MemoryStep[], ctx) => {
+    for (let i = 1; i < steps.length; i++) {
+      if (steps[i]!.fromMb <= steps[i - 1]!.fromMb) {
+        ctx.addIssue({ code: 'custom', path: [i, 'fromMb'], message: 'expected fromMb larger than the previous step' });
+      }
+    }
+  });
+
+const modelObject = object({
+  profile: z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string'),
+  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt }),
+  startup: object({
+    warmMs: nonNegative,
+    platformColdOverheadMs: nonNegative,
+    runtimeInit: latency,
+    codeInitMs: nonNegative,
+    firstInvokeMs: memoryTable,
+    keepAliveMs: nonNegative,
+  }),
+  concurrency: object({ accountLimit: positiveInt, scalingBurst: positiveInt, scalingRefillPerS: positive }),
+  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable }),
+  storage: object({
+    opLatency: latency,
+    bandwidthBytesPerMs: positive,
+    fullBandwidthFromMb: positive,
+    serverBandwidthBytesPerMs: positive,
+    serverOpsPerS: positive,
+  }),
+  metadata: object({ counter: latency, notify: latency }),
+  failures: object({
+    workerFailureProbability: probability,
+    taskFailureProbability: probability,
+    maxRetries: nonNegativeInt,
+    retryDelaysMs: z.array(nonNegative, { error: 'expected an array of delays in ms' }),
+  }),
+  pricing: object({
+    gbSecondUsd: nonNegative,
+    requestUsd: nonNegative,
+    billingGranularityMs: positive,
+    billInit: z.boolean({ error: 'expected true or false' }),
+  }),
+});
+
+/** The complete model, with the checks that span fields. */
+export const platformModelSchema: z.ZodType<PlatformModel> = modelObject.superRefine((model, ctx) => {
+  const { maxRetries, retryDelaysMs } = model.failures;
+  if (retryDelaysMs.length < maxRetries) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['failures', 'retryDelaysMs'],
+      message: `expected at least ${maxRetries} delays, one per retry (failures.maxRetries)`,
+    });
+  }
+});
+
+/** What an override file may hold: any subset of the model, at any depth. */
+export const platformOverrideSchema: z.ZodType<unknown> = deepPartial(modelObject);
+
+/** Any subset of a platform model, for overrides built in code. */
+export type PlatformOverrides = DeepPartial<PlatformModel>;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/**
+ * The model `value` (parsed JSON) describes, merged onto `base`. `file` names the source in error messages.
+ * @throws ConfigError naming the file and every field at fault
+ */
+export function platformModelFromJson(value: unknown, file: string, base: PlatformModel = DEFAULT_PLATFORM_MODEL): PlatformModel {
+  // Check the overrides alone first so errors point at what the file says, not at the merged result.
+  const overrides = platformOverrideSchema.safeParse(value);
+  if (!overrides.success) throw configError(file, overrides.error.issues);
+  const merged = platformModelSchema.safeParse(deepMerge(base, overrides.data));
+  if (!merged.success) throw configError(file, merged.error.issues);
+  return merged.data;
+}
+
+/** `overrides` applied to `base`, validated the same way as a file. */
+export function withOverrides(base: PlatformModel, overrides: PlatformOverrides, label = 'overrides'): PlatformModel {
+  return platformModelFromJson(overrides, label, base);
+}
+
+/**
+ * Reads a JSON file of overrides and merges it onto `base` (the Lambda defaults unless given).
+ * @throws ConfigError when the file cannot be read, is not JSON, or does not fit the schema
+ */
+export async function loadPlatformModel(path: string, base: PlatformModel = DEFAULT_PLATFORM_MODEL): Promise<PlatformModel> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${path}: cannot read file: ${errorText(error)}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: invalid JSON: ${errorText(error)}`);
+  }
+  return platformModelFromJson(value, path, base);
+}
+
+function configError(file: string, issues: readonly z.core.$ZodIssue[]): ConfigError {
+  const lines: string[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = Object.keys(valueAt(DEFAULT_PLATFORM_MODEL, issue.path) ?? {}).join(', ');
+      for (const key of issue.keys) {
+        lines.push(`${file}: field '${fieldPath([...issue.path, key])}': unknown field (known: ${known})`);
+      }
+    } else {
+      const where = issue.path.length === 0 ? '' : ` field '${fieldPath(issue.path)}':`;
+      lines.push(`${file}:${where} ${issue.message}`);
+    }
+  }
+  return new ConfigError(lines.join('\n'));
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+/** The plain-data value at `path`, or undefined; used to list the keys a section knows. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): object | undefined {
+  let node: unknown = root;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node) ? node : undefined;
+}
+
+/** Objects merge key by key; anything else (numbers, arrays) in `overrides` replaces the base value. */
+function deepMerge(base: unknown, overrides: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(overrides)) return overrides === undefined ? base : overrides;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) merged[key] = deepMerge(base[key], value);
+  return merged;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Every object level optional and partial; leaves and arrays keep their own checks (arrays are replaced whole). */
+function deepPartial(schema: z.ZodType): z.ZodType {
+  if (!(schema instanceof z.ZodObject)) return schema;
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+    shape[key] = deepPartial(field).optional();
+  }
+  return object(shape);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
