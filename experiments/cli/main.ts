@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing } from './errors.js';
 import { predictCommand } from './commands/predict.js';
+import { simulateCommand } from './commands/simulate.js';
 import { tracesGenerateCommand } from './commands/traces-generate.js';
 import { tracesSchemaCommand } from './commands/traces-schema.js';
 import { tracesValidateCommand } from './commands/traces-validate.js';
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<void> {
     )
     .command(workloadsCommand)
     .command(predictCommand)
+    .command(simulateCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

@@ -23,7 +23,7 @@ describe('bench CLI', () => {
   it('--help lists the commands', async () => {
     const { code, stdout } = await bench('--help');
     expect(code).toBe(0);
-    for (const command of ['traces', 'workloads', 'predict']) expect(stdout).toContain(`bench ${command}`);
+    for (const command of ['traces', 'workloads', 'predict', 'simulate']) expect(stdout).toContain(`bench ${command}`);
   });
 
   it('traces generate is byte-identical for the same seed, different for another, and validates', async () => {
@@ -64,5 +64,18 @@ describe('bench CLI', () => {
     expect(stdout).toContain('multiply_chunks');
     expect(stdout).toContain('aggregate_results');
     expect(stdout).toMatch(/p90/);
+  });
+
+  it('simulate prints a summary and writes valid, seed-stable trace records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-cli-'));
+    const once = (out: string) => bench('simulate', '--workload', 'tree_reduction', '--runs', '4', '--seed', '2', '--trace-out', join(dir, out));
+    const first = await once('a.jsonl');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/status\s+completed/);
+    expect(first.stdout).toMatch(/critical path: add-\d+ → /);
+    expect((await once('b.jsonl')).code).toBe(0);
+    expect(await readFile(join(dir, 'b.jsonl'), 'utf8')).toBe(await readFile(join(dir, 'a.jsonl'), 'utf8'));
+    const validated = await bench('traces', 'validate', join(dir, 'a.jsonl'));
+    expect(validated.stdout).toMatch(/1 run\(s\), 63 task record\(s\)/);
   });
 });

@@ -1,0 +1,126 @@
+import type { Argv, CommandModule } from 'yargs';
+import { flexiblePlan, type Plan } from '../../../core/plan.js';
+import { createPredictions } from '../../../core/predictions/index.js';
+import { rngFor } from '../../../core/random.js';
+import type { TraceRecord } from '../../../core/trace-records.js';
+import { expectedDurations, replayDurations, sampledDurations, type DurationSource } from '../../../simulator/duration-sources.js';
+import { loadPlatformModel } from '../../../simulator/platform-config.js';
+import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
+import { simulate } from '../../../simulator/simulate.js';
+import { readPlanFile } from '../../../traces/plan-file.js';
+import { generateHistory } from '../../../traces/synthetic/history-generator.js';
+import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
+import { groupRuns } from '../../../traces/trace-runs.js';
+import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
+import { resolveParams } from '../../../traces/workloads/workload.js';
+import { UsageError } from '../errors.js';
+import { paramsOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { formatBytes, formatTable } from '../table.js';
+
+interface SimulateArgs {
+  workload: string;
+  plan?: string;
+  durations: string;
+  sla: string;
+  history?: string;
+  runs: number;
+  seed: string;
+  platform?: string;
+  resources: string;
+  param: string[];
+  'trace-out'?: string;
+  json: boolean;
+}
+
+/**
+ * `bench simulate`: one simulated run of a workload under a plan (a plan file, or by default every task on a
+ * flexible worker of one configuration, WUKONG's shape), printing the run's summary.
+ */
+export const simulateCommand: CommandModule<object, SimulateArgs> = {
+  command: 'simulate',
+  describe: 'Simulate one run of a workload under a plan and print its makespan, cost and resource use',
+  builder: (y: Argv) =>
+    y
+      .option('workload', { alias: 'w', type: 'string', default: DEFAULT_WORKLOAD, describe: `built-in workload (${workloadNames().join(', ')})` })
+      .option('plan', { type: 'string', describe: 'plan JSON file (default: every task flexible on --resources)' })
+      .option('durations', { type: 'string', default: 'sampled', choices: ['sampled', 'expected', 'replay'], describe: 'where task durations come from' })
+      .option('sla', { type: 'string', default: 'median', describe: 'SLA of --durations expected' })
+      .option('history', { type: 'string', describe: 'trace file or directory (default: a synthetic history)' })
+      .option('runs', { alias: 'n', type: 'number', default: 20, describe: 'runs of the synthetic history' })
+      .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the history and the simulation' })
+      .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
+      .option('resources', { type: 'string', default: '2048', describe: 'resources of the default plan (memory MB[:vCPUs])' })
+      .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
+      .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<SimulateArgs>,
+  handler: async (args) => {
+    const workload = getWorkload(args.workload);
+    const params = resolveParams(workload, paramsOption(args.param));
+    const workflow = workload.build(params);
+    const seed = seedOption(args.seed);
+    const platform = args.platform ? await loadPlatformModel(args.platform) : DEFAULT_PLATFORM_MODEL;
+    const [sla] = slaOption(args.sla);
+    if (!sla) throw new UsageError('--sla names no SLA');
+
+    let plan: Plan;
+    if (args.plan) plan = await readPlanFile(args.plan, workflow);
+    else {
+      const [config, ...more] = resourcesOption(args.resources);
+      if (!config || more.length > 0) throw new UsageError('--resources must name exactly one configuration for the default plan');
+      plan = flexiblePlan(workflow, 'flexible', sla, config);
+    }
+
+    let history: TraceRecord[];
+    if (args.history) {
+      const read = await readTraces(args.history);
+      for (const error of read.errors) console.error(formatTraceLineError(error));
+      history = read.records;
+    } else {
+      if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
+      history = generateHistory(workload.name, { runs: args.runs, seed, params });
+    }
+    const runs = groupRuns(history).runs.filter((r) => r.header.workflow === workflow.name);
+    const rng = (name: string) => rngFor(seed, `durations/${name}`);
+    let durations: DurationSource;
+    if (args.durations === 'replay') {
+      const last = runs[runs.length - 1];
+      if (!last) throw new UsageError(`the history holds no run of '${workflow.name}' to replay`);
+      durations = replayDurations(last, platform, { startup: rng('startup'), transfer: rng('transfer') });
+    } else {
+      const predictions = createPredictions(runs, { workflow: workflow.name });
+      durations = args.durations === 'expected'
+        ? expectedDurations(predictions, sla)
+        : sampledDurations(predictions, platform, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
+    }
+
+    const result = simulate(workflow, plan, { platform, durations, seed });
+    if (args['trace-out']) await writeTraceFile(args['trace-out'], result.records);
+    const s = result.summary;
+    if (args.json) {
+      console.log(JSON.stringify(s, null, 2));
+      return;
+    }
+    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${plan.planner}', durations ${durations.name}, platform ${platform.profile}, seed ${String(seed)}`);
+    console.log(
+      formatTable(
+        ['metric', 'value'],
+        [
+          ['status', s.status],
+          ['makespan (ms)', s.makespanMs],
+          ['GB-seconds', s.billing.gbSeconds],
+          ['vCPU-seconds', s.billing.vcpuSeconds],
+          ['cost (USD)', s.billing.totalUsd.toExponential(3)],
+          ['workers launched', s.workersLaunched],
+          ['cold / warm starts', `${s.coldStarts} / ${s.warmStarts}`],
+          ['pre-warms', s.preWarms],
+          ['uploaded', formatBytes(s.uploadedBytes)],
+          ['downloaded', formatBytes(s.downloadedBytes)],
+          ['storage operations', s.storageOps],
+          ['Σ execution (ms)', s.totalExecMs],
+        ].map(([k, v]) => [String(k), typeof v === 'number' ? v : String(v)]),
+      ),
+    );
+    console.log(`critical path: ${s.criticalPath.join(' → ')}`);
+    if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${result.records.length})`);
+  },
+};
