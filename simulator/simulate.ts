@@ -35,6 +35,8 @@ export interface SimulationOptions {
   readonly durations: DurationSource;
   /** Seed of the platform's noise (latencies of counters, notifications, storage operations). */
   readonly seed: number | string;
+  /** Use the platform's median latencies instead of drawing them (default true: noisy). */
+  readonly latencyNoise?: boolean;
   readonly schedulerParams?: Partial<SchedulerParams>;
   /** Identifies the run in its records (default `<workflow>-<planner>-<seed>`). */
   readonly runId?: string;
@@ -164,9 +166,10 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   const ctx: SchedulerContext = createSchedulerContext(workflow, plan, options.schedulerParams);
   const { platform, durations } = options;
   const rng = (name: string): Rng => rngFor(options.seed, `simulator/${name}`);
-  const counterRng = rng('counter');
-  const notifyRng = rng('notify');
-  const storageRng = rng('storage-op');
+  const noisy = options.latencyNoise ?? true;
+  const counterRng = noisy ? rng('counter') : undefined;
+  const notifyRng = noisy ? rng('notify') : undefined;
+  const storageRng = noisy ? rng('storage-op') : undefined;
   const failureRng = rng('failures');
   let retries = 0;
   const runId = options.runId ?? `${workflow.name}-${plan.planner}-${String(options.seed)}`;

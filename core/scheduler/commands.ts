@@ -48,7 +48,10 @@ export interface ProbeOutputsCommand {
   readonly readyTaskIds: readonly string[];
 }
 
-/** Fetch `taskId`'s output from intermediate storage; `forTaskId` is the task that needs it. Answered by `download-done`. */
+/**
+ * Fetch `taskId`'s output from intermediate storage; `forTaskId` is the task that needs it. Answered by
+ * `download-done`, even if the key vanished meanwhile: only an abandoned duplicate's late download can see that.
+ */
 export interface DownloadCommand {
   readonly kind: 'download';
   readonly taskId: string;
