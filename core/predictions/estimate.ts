@@ -85,8 +85,12 @@ export function estimateAt(sorted: readonly SizedValue[], refBytes: number, q: n
   const lowerValue = estimates[upper - 1]!;
   const upperValue = estimates[upper]!;
   const upperWeight = (refBytes - lowerBytes) / (upperBytes - lowerBytes);
-  // Equal endpoints give exactly that value: no rounding drift on flat stretches.
-  const value = lowerValue === upperValue ? lowerValue : lowerValue * (1 - upperWeight) + upperValue * upperWeight;
+  // A convex combination keeps quantiles ordered (each term is monotone in its endpoint); clamping to the endpoints
+  // keeps rounding from stepping outside them, and equal endpoints give exactly that value.
+  const value =
+    lowerValue === upperValue
+      ? lowerValue
+      : Math.min(upperValue, Math.max(lowerValue, lowerValue * (1 - upperWeight) + upperValue * upperWeight));
   return {
     value,
     selection: profile.summaries[upperWeight < 0.5 ? upper - 1 : upper]!,
