@@ -78,4 +78,19 @@ describe('bench CLI', () => {
     const validated = await bench('traces', 'validate', join(dir, 'a.jsonl'));
     expect(validated.stdout).toMatch(/1 run\(s\), 63 task record\(s\)/);
   });
+
+  it('simulate --plan-out writes a plan that --plan reads back, and a bad plan names its field', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-cli-'));
+    const plan = join(dir, 'plan.json');
+    expect((await bench('simulate', '--workload', 'gemm', '--runs', '3', '--plan-out', plan)).code).toBe(0);
+    const replayed = await bench('simulate', '--workload', 'gemm', '--runs', '3', '--plan', plan);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toMatch(/status\s+completed/);
+    const broken = JSON.parse(await readFile(plan, 'utf8'));
+    broken.tasks['aggregate_results-0'].memoryMb = 'lots';
+    await writeFile(plan, JSON.stringify(broken));
+    const bad = await bench('simulate', '--workload', 'gemm', '--runs', '3', '--plan', plan);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${plan}: field 'tasks.aggregate_results-0.memoryMb'`);
+  });
 });

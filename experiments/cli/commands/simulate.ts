@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { flexiblePlan, type Plan } from '../../../core/plan.js';
 import { createPredictions } from '../../../core/predictions/index.js';
@@ -7,7 +9,7 @@ import { expectedDurations, replayDurations, sampledDurations, type DurationSour
 import { loadPlatformModel } from '../../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
 import { simulate } from '../../../simulator/simulate.js';
-import { readPlanFile } from '../../../traces/plan-file.js';
+import { planToJson, readPlanFile } from '../../../traces/plan-file.js';
 import { generateHistory } from '../../../traces/synthetic/history-generator.js';
 import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
@@ -29,6 +31,7 @@ interface SimulateArgs {
   resources: string;
   param: string[];
   'trace-out'?: string;
+  'plan-out'?: string;
   json: boolean;
 }
 
@@ -51,6 +54,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
       .option('resources', { type: 'string', default: '2048', describe: 'resources of the default plan (memory MB[:vCPUs])' })
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
+      .option('plan-out', { type: 'string', describe: 'write the plan simulated as JSON (a template for --plan)' })
       .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
@@ -93,6 +97,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         : sampledDurations(predictions, platform, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
     }
 
+    if (args['plan-out']) {
+      await mkdir(dirname(args['plan-out']), { recursive: true });
+      await writeFile(args['plan-out'], JSON.stringify(planToJson(plan), null, 2) + '\n', 'utf8');
+    }
     const result = simulate(workflow, plan, { platform, durations, seed });
     if (args['trace-out']) await writeTraceFile(args['trace-out'], result.records);
     const s = result.summary;
