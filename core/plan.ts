@@ -1,5 +1,6 @@
 import { PlanValidationError } from './errors.js';
 import type { Optimization } from './optimizations.js';
+import type { SchedulerParams } from './scheduler/context.js';
 import { resourceKey, sameResources, type ResourceConfig } from './resources.js';
 import type { Sla } from './sla.js';
 import type { Workflow } from './workflow.js';
@@ -23,6 +24,11 @@ export interface Plan {
   readonly tasks: ReadonlyMap<string, TaskPlan>;
   /** The planner's own estimate of the makespan, when it made one. */
   readonly predictedMakespanMs?: number;
+  /**
+   * Run-wide scheduler-core knobs the planner chose (WUKONG's clustering, delayed I/O and large-output threshold,
+   * the task-dup saving threshold); unset ones take the core's defaults, and a run's own overrides win over them.
+   */
+  readonly schedulerParams?: Partial<SchedulerParams>;
 }
 
 /**

@@ -7,10 +7,10 @@ import { OPTIMIZATION_PASSES } from './optimizations/index.js';
 import type { OptimizationPass, OptimizationPassName, Planner, PlannerContext } from './planner.js';
 import { nonUniformPlanner } from './non-uniform.js';
 import { uniformPlanner } from './uniform.js';
-import { wukongPlanner } from './wukong.js';
+import { wukongOctoflowsPlanner, wukongPlanner } from './wukong.js';
 
 /** The built-in planners, baseline first. */
-export const PLANNERS: readonly Planner[] = [wukongPlanner, uniformPlanner, nonUniformPlanner];
+export const PLANNERS: readonly Planner[] = [wukongPlanner, uniformPlanner, nonUniformPlanner, wukongOctoflowsPlanner];
 
 /** Names of the built-in planners. */
 export function plannerNames(): string[] {

@@ -10,7 +10,8 @@ import type { Workflow } from '../core/workflow.js';
 /**
  * A plan as JSON, for `bench simulate --plan` and for saving what a planner decided:
  * `{ "workflow": "gemm", "planner": "uniform", "sla": "p90", "tasks": { "<taskId>": { "workerId": "w1" | null,
- * "memoryMb": 2048, "vCpus"?: 1.158, "optimizations"?: [...] } } }`. vCPUs default to Lambda's rule for the memory.
+ * "memoryMb": 2048, "vCpus"?: 1.158, "optimizations"?: [...] } }, "schedulerParams"?: { "clustering"?: true, ... } }`.
+ * vCPUs default to Lambda's rule for the memory.
  */
 const resourcesShape = { memoryMb: z.number().int().positive(), vCpus: z.number().positive().optional() };
 const optimizationSchema = z.union([
@@ -24,6 +25,14 @@ const planFileSchema = z.strictObject({
   planner: z.string().min(1),
   sla: z.string(),
   predictedMakespanMs: z.number().nonnegative().optional(),
+  schedulerParams: z
+    .strictObject({
+      largeOutputThresholdBytes: z.number().nonnegative().optional(),
+      clustering: z.boolean().optional(),
+      delayedIo: z.boolean().optional(),
+      taskDupMinSavedMs: z.number().nonnegative().optional(),
+    })
+    .optional(),
   tasks: z.record(
     z.string(),
     z.strictObject({
@@ -65,6 +74,7 @@ export function planFromJson(value: unknown, workflow: Workflow, file: string): 
     sla,
     tasks,
     ...(data.predictedMakespanMs !== undefined ? { predictedMakespanMs: data.predictedMakespanMs } : {}),
+    ...(data.schedulerParams !== undefined ? { schedulerParams: withoutUndefined(data.schedulerParams) } : {}),
   };
   try {
     validatePlan(workflow, plan);
@@ -107,6 +117,12 @@ export function planToJson(plan: Plan): object {
     planner: plan.planner,
     sla: formatSla(plan.sla),
     ...(plan.predictedMakespanMs !== undefined ? { predictedMakespanMs: plan.predictedMakespanMs } : {}),
+    ...(plan.schedulerParams !== undefined ? { schedulerParams: plan.schedulerParams } : {}),
     tasks,
   };
+}
+
+/** Drops keys whose value is undefined (zod's optional fields), so a plan read back equals the plan written. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -101,7 +101,7 @@ export function createSchedulerContext(
   params: Partial<SchedulerParams> = {},
 ): SchedulerContext {
   validatePlan(workflow, plan);
-  const resolved = { ...DEFAULT_SCHEDULER_PARAMS, ...params };
+  const resolved = { ...DEFAULT_SCHEDULER_PARAMS, ...plan.schedulerParams, ...params };
   checkParams(resolved);
 
   const workerOf = (id: string): string | null => plan.tasks.get(id)!.workerId;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flexiblePlan } from '../../core/plan.js';
 import { resources } from '../../core/resources.js';
+import { createSchedulerContext, DEFAULT_SCHEDULER_PARAMS } from '../../core/scheduler/index.js';
 import { percentile } from '../../core/sla.js';
 import { planFromJson, planToJson } from '../../traces/plan-file.js';
 import { buildWorkload } from '../../traces/workloads/registry.js';
@@ -14,6 +15,18 @@ describe('plan files', () => {
     const back = planFromJson(json, workflow, 'plan.json');
     expect(planToJson(back)).toEqual(json);
     expect(back.tasks.get('aggregate_results-0')).toEqual(plan.tasks.get('aggregate_results-0'));
+  });
+
+  it("round-trips the planner's scheduler settings, which the core then runs with", () => {
+    const plan = { ...flexiblePlan(workflow, 'wukong-octoflows', percentile(50), resources(2048)), schedulerParams: { clustering: true, largeOutputThresholdBytes: 1000 } };
+    const back = planFromJson(JSON.parse(JSON.stringify(planToJson(plan))), workflow, 'plan.json');
+    expect(back.schedulerParams).toEqual({ clustering: true, largeOutputThresholdBytes: 1000 });
+    const ctx = createSchedulerContext(workflow, back);
+    expect(ctx.params).toEqual({ ...DEFAULT_SCHEDULER_PARAMS, clustering: true, largeOutputThresholdBytes: 1000 });
+    // A run's own override still wins over the plan's.
+    expect(createSchedulerContext(workflow, back, { clustering: false }).params.clustering).toBe(false);
+    const good = JSON.parse(JSON.stringify(planToJson(plan)));
+    expect(() => planFromJson({ ...good, schedulerParams: { clustring: true } }, workflow, 'p.json')).toThrow(/p\.json: field 'schedulerParams'/);
   });
 
   it('names the file and the field or task at fault', () => {

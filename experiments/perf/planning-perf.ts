@@ -1,0 +1,47 @@
+/**
+ * Prints planning time per planner on random layered DAGs of 1,000 and 10,000 tasks (issue 4's figures: Non-Uniform
+ * under 2 s and 30 s on a 2-core machine). The history the planners predict from is simulated: three runs of a
+ * flexible plan, one per configuration, so the prediction engine has samples of each.
+ */
+import { flexiblePlan } from '../../core/plan.js';
+import { createPredictions } from '../../core/predictions/index.js';
+import { resources } from '../../core/resources.js';
+import { MEDIAN } from '../../core/sla.js';
+import { PLANNERS } from '../../planners/registry.js';
+import { simulatorEstimator } from '../../planners/simulator-estimator.js';
+import type { DurationSource } from '../../simulator/duration-sources.js';
+import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
+import { simulate } from '../../simulator/simulate.js';
+import { randomLayeredDag } from '../../traces/synthetic/random-dag.js';
+
+const durations: DurationSource = {
+  name: 'perf',
+  execMs: (task, inputBytes, r) => (40 + Number(task.functionName.slice(1)) * 25 + inputBytes / 20_000) / Math.min(1, r.vCpus),
+  outputBytes: (task) => 32 * 1024 * (1 + (task.taskId.length % 5)),
+  startupMs: (_r, start) => (start === 'cold' ? 400 : 40),
+  transferMs: (_d, bytes) => 1 + bytes / 75_000,
+};
+
+console.log('planning time on random layered DAGs (history: 3 simulated runs; estimate: the simulator in expected-value mode)');
+for (const size of [1_000, 10_000]) {
+  const workflow = randomLayeredDag({ tasks: size, seed: 1 });
+  const history = [2048, 4096, 8192].map((memoryMb, i) =>
+    simulate(workflow, flexiblePlan(workflow, 'history', MEDIAN, resources(memoryMb)), { platform: DEFAULT_PLATFORM_MODEL, durations, seed: i }).run,
+  );
+  const predictions = createPredictions(history, { workflow: workflow.name });
+  let estimates = 0;
+  const estimator = simulatorEstimator(workflow, predictions, MEDIAN, DEFAULT_PLATFORM_MODEL);
+  const estimate: typeof estimator = (plan) => (estimates++, estimator(plan));
+  for (const planner of PLANNERS) {
+    estimates = 0;
+    const ctx = { predictions, sla: MEDIAN, resources: planner.defaultMemoryMb.map((m) => resources(m)), estimate, optimizations: [] };
+    const start = performance.now();
+    const plan = planner.plan(workflow, ctx);
+    const ms = performance.now() - start;
+    const workers = new Set([...plan.tasks.values()].map((t) => t.workerId)).size;
+    console.log(
+      `${String(size).padStart(7)} tasks  ${planner.name.padEnd(12)} ${ms.toFixed(0).padStart(7)} ms  ${String(estimates).padStart(3)} estimates  ` +
+        `${String(workers).padStart(5)} workers  estimated makespan ${plan.predictedMakespanMs?.toFixed(0) ?? '-'} ms`,
+    );
+  }
+}
