@@ -38,6 +38,12 @@ export interface PlannerContext {
   readonly estimate: PlanEstimator;
   /** Optimization passes to apply after planning, in this order. */
   readonly optimizations: readonly OptimizationPassName[];
+  /**
+   * Per-task overrides of the optimization passes (thesis §3.4.3, "overridable per task"): task id -> pass name ->
+   * `true` (always apply this optimization to the task) or `false` (never). Every pass honours them; optimizations
+   * the user forced in the workflow itself are kept regardless. See `planners/optimizations/overrides-file.ts`.
+   */
+  readonly taskOverrides?: ReadonlyMap<string, Readonly<Partial<Record<OptimizationPassName, boolean>>>>;
 }
 
 /**
