@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing } from './errors.js';
+import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tracesGenerateCommand } from './commands/traces-generate.js';
@@ -21,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
     .command(workloadsCommand)
     .command(predictCommand)
     .command(simulateCommand)
+    .command(compareCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

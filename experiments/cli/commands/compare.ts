@@ -1,0 +1,127 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { buildCompareMatrix, DEFAULT_COMPARE_PLANNERS, DEFAULT_COMPARE_RUNS, DEFAULT_HISTORY_RUNS } from '../../compare/build-matrix.js';
+import { compareCsv } from '../../compare/csv.js';
+import { formatHeadline, headlineMatrix, headlineReport, HEADLINE_RUNS, type HeadlineRoles } from '../../compare/headline.js';
+import type { CompareMatrix } from '../../compare/matrix.js';
+import { LONG_SWEEP_STEPS, progressDisplay } from '../../compare/progress.js';
+import { formatCompareTables } from '../../compare/report-table.js';
+import { compareSteps, runCompare } from '../../compare/runner.js';
+import { workloadNames } from '../../../traces/workloads/registry.js';
+import { UsageError } from '../errors.js';
+import { listOption, resourcesOption, seedOption, slaOption } from '../options.js';
+
+/** Experiments `--experiment` can name. */
+export const COMPARE_EXPERIMENTS = ['headline'] as const;
+
+interface CompareArgs {
+  workloads?: string[];
+  planners?: string[];
+  optimizations?: string[];
+  sla?: string;
+  resources?: string;
+  runs?: number;
+  'history-runs'?: number;
+  seed: string;
+  history?: string;
+  platform?: string;
+  json: boolean;
+  csv?: string;
+  experiment?: string;
+  progress?: boolean;
+}
+
+/**
+ * `bench compare`: plans every workload with every planner variant, simulates each plan several times and prints
+ * per workload the metrics as mean ± std and their change against WUKONG; `--experiment headline` reproduces the
+ * reference system's headline comparison.
+ */
+export const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare',
+  describe: 'Compare planners across workloads: plan once, simulate several runs, print mean ± std and Δ% vs wukong',
+  builder: (y: Argv) =>
+    y
+      .option('workloads', { alias: 'w', type: 'string', array: true, describe: `workloads, comma list or repeated (default: all: ${workloadNames().join(', ')})` })
+      .option('planners', { alias: 'p', type: 'string', array: true, describe: `planner names or module paths (default: ${DEFAULT_COMPARE_PLANNERS.join(',')})` })
+      .option('optimizations', {
+        alias: 'O',
+        type: 'string',
+        array: true,
+        describe: "one choice per flag: 'none', 'all' or a comma list of passes (default: each planner with none and with all)",
+      })
+      .option('sla', { type: 'string', describe: 'SLA(s) planned for, comma list (default: median; headline: median,p75,p90)' })
+      .option('resources', { type: 'string', describe: "memory MB[:vCPUs] list given to every planner (default: each planner's own)" })
+      .option('runs', { alias: 'n', type: 'number', describe: `simulated runs per workload, SLA and variant (default ${DEFAULT_COMPARE_RUNS}; headline ${HEADLINE_RUNS})` })
+      .option('history-runs', { type: 'number', describe: `runs of each generated history (default ${DEFAULT_HISTORY_RUNS})` })
+      .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of histories and simulations' })
+      .option('history', { type: 'string', describe: 'trace file or directory to predict from (default: a generated history per workload)' })
+      .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the results (and headline) as JSON instead of tables' })
+      .option('csv', { type: 'string', describe: 'write one row per workload, SLA and variant (means, stds, Δ%) to this file' })
+      .option('experiment', { type: 'string', describe: `a predefined experiment (${COMPARE_EXPERIMENTS.join(', ')})` })
+      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal or the sweep is long)' }) as unknown as Argv<CompareArgs>,
+  handler: async (args) => {
+    const slas = args.sla === undefined ? undefined : slaOption(args.sla);
+    const seed = seedOption(args.seed);
+    const workloads = args.workloads === undefined ? undefined : listOption(args.workloads);
+    const common = {
+      ...(workloads ? { workloads } : {}),
+      ...(slas ? { slas } : {}),
+      ...(args.runs !== undefined ? { runs: args.runs } : {}),
+      ...(args['history-runs'] !== undefined ? { historyRuns: args['history-runs'] } : {}),
+      ...(args.history ? { historyPath: args.history } : {}),
+      ...(args.platform ? { platform: args.platform } : {}),
+      seed,
+    };
+
+    let matrix: CompareMatrix;
+    let notes: string[];
+    let roles: HeadlineRoles | undefined;
+    if (args.experiment !== undefined) {
+      if (!(COMPARE_EXPERIMENTS as readonly string[]).includes(args.experiment)) {
+        throw new UsageError(`unknown experiment '${args.experiment}' (experiments: ${COMPARE_EXPERIMENTS.join(', ')})`);
+      }
+      const fixed = (['planners', 'optimizations', 'resources'] as const).filter((k) => args[k] !== undefined);
+      if (fixed.length > 0) throw new UsageError(`--experiment ${args.experiment} fixes ${fixed.map((k) => `--${k}`).join(', ')}; leave them out`);
+      ({ matrix, roles, notes } = headlineMatrix(common));
+    } else {
+      const optimizations = args.optimizations === undefined ? undefined : args.optimizations.map(String);
+      ({ matrix, notes } = await buildCompareMatrix({
+        ...common,
+        ...(args.planners ? { planners: listOption(args.planners) } : {}),
+        ...(optimizations ? { optimizations } : {}),
+        ...(args.resources !== undefined ? { resources: resourcesOption(args.resources) } : {}),
+      }));
+    }
+    for (const note of notes) console.error(`bench compare: note: ${note}`);
+
+    const steps = compareSteps(matrix);
+    const isTty = Boolean(process.stderr.isTTY);
+    const showProgress = args.progress ?? (isTty || steps > LONG_SWEEP_STEPS);
+    const progress = showProgress ? progressDisplay(process.stderr, isTty) : undefined;
+    let results;
+    try {
+      results = await runCompare(matrix, {
+        ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+        onWarning: (message) => console.error(`bench compare: warning: ${message}`),
+      });
+    } finally {
+      progress?.finish();
+    }
+    const headline = roles ? headlineReport(results, roles) : undefined;
+
+    if (args.csv) {
+      await mkdir(dirname(args.csv), { recursive: true });
+      await writeFile(args.csv, compareCsv(results), 'utf8');
+    }
+    if (args.json) {
+      console.log(JSON.stringify(headline ? { ...results, headline } : results, null, 2));
+      return;
+    }
+    console.log(formatCompareTables(results));
+    if (headline) console.log(`\n${formatHeadline(headline)}`);
+    console.log(`\n${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s) in ${(results.timing.totalMs / 1000).toFixed(1)} s; toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(seed)}`);
+    if (args.csv) console.log(`CSV: ${args.csv}`);
+  },
+};

@@ -1,0 +1,105 @@
+import { ConfigError } from '../../core/errors.js';
+import type { Seed } from '../../core/random.js';
+import type { ResourceConfig } from '../../core/resources.js';
+import { MEDIAN, type Sla } from '../../core/sla.js';
+import type { OptimizationPassName } from '../../planners/planner.js';
+import { workloadNames } from '../../traces/workloads/registry.js';
+import { availableOptimizations, parseOptimizationChoice, resolvePlannerNames, resolveWorkloads } from './choices.js';
+import { variantLabel, type CompareMatrix, type HistorySource, type PlannerVariant } from './matrix.js';
+
+/** Planners compared when none are named: the reference system's three. */
+export const DEFAULT_COMPARE_PLANNERS: readonly string[] = ['wukong', 'uniform', 'non-uniform'];
+/** Simulated runs per cell by default: enough for a spread, few enough that the default sweep takes seconds. */
+export const DEFAULT_COMPARE_RUNS = 5;
+/** Runs of the generated history by default (the reference planned from ≈10 earlier runs). */
+export const DEFAULT_HISTORY_RUNS = 10;
+/** The baseline planner of the Δ% columns. */
+export const DEFAULT_BASELINE_PLANNER = 'wukong';
+
+/** What a user chooses for a comparison, by name; everything optional has the documented default. */
+export interface CompareChoices {
+  readonly workloads?: readonly string[];
+  readonly planners?: readonly string[];
+  /** Each item one optimization choice (`none`, `all`, or a comma list); default: `none` and `all`. */
+  readonly optimizations?: readonly string[];
+  readonly slas?: readonly Sla[];
+  /** Overrides every planner's default resources. */
+  readonly resources?: readonly ResourceConfig[];
+  readonly runs?: number;
+  readonly historyRuns?: number;
+  /** A trace file or directory to predict from instead of a generated history. */
+  readonly historyPath?: string;
+  readonly seed?: Seed;
+  readonly platform?: string;
+  /** Workload parameters overriding the defaults, per workload name. */
+  readonly params?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Turns name choices into a validated matrix. Every name is checked before anything runs (one-line errors listing the
+ * valid names). By default each planner runs without and with every available pass; while no pass is implemented the
+ * `+opt` variants are left out and a note says so.
+ */
+export async function buildCompareMatrix(choices: CompareChoices): Promise<{ matrix: CompareMatrix; notes: string[] }> {
+  const notes: string[] = [];
+  const workloads = resolveWorkloads(choices.workloads ?? workloadNames()).map((w) => ({ ...w, params: choices.params?.[w.name] ?? {} }));
+  const planners = await resolvePlannerNames(choices.planners ?? DEFAULT_COMPARE_PLANNERS);
+
+  let optimizationChoices: OptimizationPassName[][];
+  if (choices.optimizations && choices.optimizations.length > 0) {
+    optimizationChoices = choices.optimizations.map(parseOptimizationChoice);
+  } else if (availableOptimizations().length > 0) {
+    optimizationChoices = [[], availableOptimizations()];
+  } else {
+    optimizationChoices = [[]];
+    notes.push('no optimization pass is implemented yet: comparing the planners without optimizations only');
+  }
+
+  const all = availableOptimizations();
+  const variants: PlannerVariant[] = [];
+  for (const { choice, name } of planners) {
+    for (const optimizations of optimizationChoices) {
+      const variant: PlannerVariant = {
+        label: variantLabel(name, optimizations, all),
+        planner: choice,
+        optimizations,
+        ...(choices.resources ? { resources: choices.resources } : {}),
+      };
+      if (variants.some((v) => v.label === variant.label)) throw new ConfigError(`variant '${variant.label}' is asked for twice`);
+      variants.push(variant);
+    }
+  }
+
+  const runs = checkPositiveInteger('runs', choices.runs ?? DEFAULT_COMPARE_RUNS);
+  const history: HistorySource = choices.historyPath
+    ? { kind: 'dir', path: choices.historyPath }
+    : { kind: 'generated', runs: checkPositiveInteger('history runs', choices.historyRuns ?? DEFAULT_HISTORY_RUNS) };
+  const slas = choices.slas && choices.slas.length > 0 ? dedupeSlas(choices.slas) : [MEDIAN];
+  return {
+    matrix: {
+      workloads,
+      variants,
+      slas,
+      runs,
+      history,
+      seed: choices.seed ?? 1,
+      baselinePlanner: DEFAULT_BASELINE_PLANNER,
+      platform: choices.platform ?? 'default',
+    },
+    notes,
+  };
+}
+
+/** A count option that must be a positive integer. */
+export function checkPositiveInteger(what: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${what} must be a positive integer, got ${value}`);
+  return value;
+}
+
+function dedupeSlas(slas: readonly Sla[]): Sla[] {
+  const seen = new Set<string>();
+  return slas.filter((s) => {
+    const key = JSON.stringify(s);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}

@@ -1,0 +1,62 @@
+import { ConfigError } from '../../core/errors.js';
+import { OPTIMIZATION_PASSES } from '../../planners/optimizations/index.js';
+import { OPTIMIZATION_PASS_NAMES, type OptimizationPassName } from '../../planners/planner.js';
+import { loadPlanner } from '../../planners/registry.js';
+import { getWorkload, workloadNames } from '../../traces/workloads/registry.js';
+import type { WorkloadSpec } from './matrix.js';
+
+/** Names of the optimization passes implemented now, in the registry's order (the order `all` applies them in). */
+export function availableOptimizations(): OptimizationPassName[] {
+  return OPTIMIZATION_PASSES.map((p) => p.name);
+}
+
+/**
+ * Reads one optimization choice: `none`, `all` (every available pass), or a comma list of pass names. A name that is
+ * no pass is an error listing the valid ones; a pass that is declared but not implemented yet is an error too, so a
+ * sweep never silently runs without the optimization it was asked for.
+ */
+export function parseOptimizationChoice(text: string): OptimizationPassName[] {
+  const available = availableOptimizations();
+  const trimmed = text.trim();
+  if (trimmed === 'none') return [];
+  if (trimmed === 'all') {
+    if (available.length === 0) throw new ConfigError(`--optimizations all: no optimization pass is implemented yet (passes: ${OPTIMIZATION_PASS_NAMES.join(', ')})`);
+    return available;
+  }
+  const names: OptimizationPassName[] = [];
+  for (const raw of trimmed.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (!(OPTIMIZATION_PASS_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(`unknown optimization '${name}' (optimizations: none, all, ${OPTIMIZATION_PASS_NAMES.join(', ')})`);
+    }
+    if (!(available as string[]).includes(name)) {
+      throw new ConfigError(`optimization '${name}' is not implemented yet (implemented: ${available.join(', ') || 'none'})`);
+    }
+    if (!names.includes(name as OptimizationPassName)) names.push(name as OptimizationPassName);
+  }
+  if (names.length === 0) throw new ConfigError(`--optimizations: '${text}' names no optimization (use none, all or pass names)`);
+  return names;
+}
+
+/** Workload names (`-` or `_`) to specs with default parameters; an unknown name is an error listing the valid ones. */
+export function resolveWorkloads(names: readonly string[]): WorkloadSpec[] {
+  const specs: WorkloadSpec[] = [];
+  for (const name of names) {
+    const workload = getWorkload(name);
+    if (!specs.some((s) => s.name === workload.name)) specs.push({ name: workload.name, params: {} });
+  }
+  if (specs.length === 0) throw new ConfigError(`name at least one workload (workloads: ${workloadNames().join(', ')})`);
+  return specs;
+}
+
+/**
+ * The planner names of `choices` as the registry knows them: built-in names are checked (an unknown one is an error
+ * listing the valid ones) and module paths are loaded, so a broken module fails before any simulation runs.
+ */
+export async function resolvePlannerNames(choices: readonly string[]): Promise<{ choice: string; name: string }[]> {
+  const resolved: { choice: string; name: string }[] = [];
+  for (const choice of choices) resolved.push({ choice, name: (await loadPlanner(choice)).name });
+  if (resolved.length === 0) throw new ConfigError('name at least one planner');
+  return resolved;
+}

@@ -1,0 +1,65 @@
+import type { OptimizationPassName } from '../../planners/planner.js';
+import type { ResourceConfig } from '../../core/resources.js';
+import type { Seed } from '../../core/random.js';
+import type { Sla } from '../../core/sla.js';
+
+/** One workload of a comparison: a built-in workload and the parameters overriding its defaults. */
+export interface WorkloadSpec {
+  readonly name: string;
+  readonly params: Readonly<Record<string, number>>;
+}
+
+/**
+ * One planner variant of a comparison: a planner (built-in name or module path), the resources it may use and the
+ * optimization passes applied after it. `label` names the variant in tables, JSON and random streams, so it must be
+ * unique within a matrix.
+ */
+export interface PlannerVariant {
+  readonly label: string;
+  readonly planner: string;
+  /** Resource configurations, any order (sorted strongest first before planning); absent: the planner's defaults. */
+  readonly resources?: readonly ResourceConfig[];
+  readonly optimizations: readonly OptimizationPassName[];
+}
+
+/** Where the history that predictions are made from comes from. */
+export type HistorySource =
+  | { readonly kind: 'generated'; readonly runs: number }
+  | { readonly kind: 'dir'; readonly path: string };
+
+/**
+ * A comparison: every workload × SLA × planner variant, each planned once and simulated `runs` times. Plain data, so
+ * it is written into the results as is.
+ */
+export interface CompareMatrix {
+  readonly workloads: readonly WorkloadSpec[];
+  readonly variants: readonly PlannerVariant[];
+  readonly slas: readonly Sla[];
+  /** Simulated runs per (workload, SLA, variant). */
+  readonly runs: number;
+  readonly history: HistorySource;
+  /** The one seed everything derives from (history per workload, durations and platform noise per run). */
+  readonly seed: Seed;
+  /** Planner whose variants are the baseline of the Δ% columns (the reference system's `wukong`). */
+  readonly baselinePlanner: string;
+  /** Platform model: `default`, or the path of a JSON file overriding the defaults. */
+  readonly platform: string;
+}
+
+/** Suffix of a variant that applies every available optimization pass, as the reference's `-opt` planners did. */
+export const ALL_OPTIMIZATIONS_SUFFIX = '+opt';
+
+/**
+ * The label of a variant: the planner's name, then `+opt` when it applies every available pass, or `+pass` for each
+ * pass otherwise (`uniform`, `uniform+opt`, `uniform+pre-load`).
+ */
+export function variantLabel(plannerName: string, optimizations: readonly string[], allPasses: readonly string[]): string {
+  if (optimizations.length === 0) return plannerName;
+  const isAll = allPasses.length > 0 && optimizations.length === allPasses.length && allPasses.every((p) => optimizations.includes(p));
+  return isAll ? `${plannerName}${ALL_OPTIMIZATIONS_SUFFIX}` : [plannerName, ...optimizations].join('+');
+}
+
+/** Two optimization lists ask for the same passes (order aside). */
+export function sameOptimizations(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name) => b.includes(name));
+}

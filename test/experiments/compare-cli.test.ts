@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { COMPARE_CSV_COLUMNS } from '../../experiments/compare/csv.js';
+import type { CompareResults } from '../../experiments/compare/results.js';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Runs `bench compare` through tsx as `npm run bench` does; never throws, returns the exit code. */
+async function compare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('npx', ['tsx', 'experiments/cli/main.ts', 'compare', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const error = e as { code: number; stdout: string; stderr: string };
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+describe('bench compare', () => {
+  it('--json prints only the results on stdout, and --csv writes the same numbers', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-compare-'));
+    const csv = join(dir, 'out', 'compare.csv');
+    const args = ['--workloads', 'tree_reduction', '--planners', 'wukong,uniform', '--optimizations', 'none', '--runs', '2', '--history-runs', '3'];
+    // Both invocations at once: each pays tsx's start-up.
+    const [json, table] = await Promise.all([compare(...args, '--json', '--csv', csv), compare(...args)]);
+    const { code, stdout } = json;
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout) as CompareResults;
+    expect(results.aggregates.map((a) => a.variant)).toEqual(['wukong', 'uniform']);
+    expect(results.matrix.runs).toBe(2);
+    const [header, ...lines] = (await readFile(csv, 'utf8')).trimEnd().split('\n');
+    expect(header).toBe(COMPARE_CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(2);
+    const uniform = lines[1]!.split(',');
+    expect(Number(uniform[COMPARE_CSV_COLUMNS.indexOf('makespanMsMean')])).toBe(results.aggregates[1]!.metrics.makespanMs.mean);
+
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/tree_reduction \(63 tasks\), SLA median, 2 simulated run\(s\)/);
+    expect(table.stdout).toMatch(/uniform\s+2048\s+\d+ ± \d+/);
+    expect(table.stdout).toContain('Δ makespan');
+  });
+
+  // Planner and optimization names are checked by the same code in-process (compare-runner.test.ts); two names here
+  // show the CLI turns those errors into one line.
+  it('unknown names give one line listing the valid ones, without a stack trace', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--experiment', 'nope'], /unknown experiment 'nope' \(experiments: headline\)/],
+      [['--workloads', 'nope'], /unknown workload 'nope' \(workloads: tree_reduction, gemm/],
+    ];
+    const outcomes = await Promise.all(cases.map(([args]) => compare(...args)));
+    for (const [i, [, message]] of cases.entries()) {
+      const { code, stdout, stderr } = outcomes[i]!;
+      expect(code).toBe(1);
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(stdout).toBe('');
+    }
+  });
+});
