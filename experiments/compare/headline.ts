@@ -2,10 +2,9 @@ import { median } from 'simple-statistics';
 import { resources } from '../../core/resources.js';
 import { MEDIAN, percentile, type Sla } from '../../core/sla.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
-import { plannerNames } from '../../planners/registry.js';
 import { formatTable } from '../cli/table.js';
 import { checkPositiveInteger, DEFAULT_HISTORY_RUNS } from './build-matrix.js';
-import { availableOptimizations, resolveWorkloads } from './choices.js';
+import { resolveWorkloads } from './choices.js';
 import type { CompareMatrix, PlannerVariant } from './matrix.js';
 import { formatPct } from './report-table.js';
 import type { CompareResults, CompareRunRow } from './results.js';
@@ -34,7 +33,7 @@ export const HEADLINE_OPTIMIZATIONS: readonly OptimizationPassName[] = ['pre-loa
 export interface HeadlineRoles {
   readonly wukong: string;
   readonly uniform: string;
-  /** The optimized Non-Uniform variant; plain Non-Uniform when the passes are not implemented yet (see notes). */
+  /** The optimized Non-Uniform variant (PreLoad + PreWarm). */
   readonly optimizedNonUniform: string;
 }
 
@@ -51,25 +50,13 @@ export interface HeadlineChoices {
 
 /**
  * The headline matrix, in the reference's likely setup: WUKONG and Uniform at 2,048 MB, Non-Uniform choosing among
- * {8,192, 4,096, 2,048} MB, with and without PreLoad + PreWarm. Falls back (with a note) to `wukong` while the
- * reference WUKONG planner is not registered and to fewer passes while they are not implemented.
+ * {8,192, 4,096, 2,048} MB, with and without PreLoad + PreWarm. The WUKONG baseline is `wukong-octoflows`, the
+ * reference's WUKONG-opt settings (research decision 1).
  */
 export function headlineMatrix(choices: HeadlineChoices = {}): { matrix: CompareMatrix; roles: HeadlineRoles; notes: string[] } {
   const notes: string[] = [];
-  const wukong = plannerNames().includes(REFERENCE_WUKONG_PLANNER) ? REFERENCE_WUKONG_PLANNER : 'wukong';
-  if (wukong !== REFERENCE_WUKONG_PLANNER) {
-    notes.push(`planner '${REFERENCE_WUKONG_PLANNER}' is not registered yet: the WUKONG baseline is plain 'wukong' (no clustering or delayed I/O)`);
-  }
-  const available = availableOptimizations();
-  const passes = HEADLINE_OPTIMIZATIONS.filter((p) => available.includes(p));
-  const missing = HEADLINE_OPTIMIZATIONS.filter((p) => !available.includes(p));
-  if (missing.length > 0) {
-    notes.push(
-      passes.length === 0
-        ? `optimization passes ${missing.join(', ')} are not implemented yet: "optimized" Non-Uniform is plain Non-Uniform`
-        : `optimization pass(es) ${missing.join(', ')} not implemented yet: optimized Non-Uniform uses ${passes.join(', ')} only`,
-    );
-  }
+  const wukong = REFERENCE_WUKONG_PLANNER;
+  const passes = [...HEADLINE_OPTIMIZATIONS];
   const mid = [resources(2048)];
   const nonUniform = [resources(8192), resources(4096), resources(2048)];
   const variants: PlannerVariant[] = [
