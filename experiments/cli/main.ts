@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isUserFacing } from './errors.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import-wfcommons.js';
 import { predictCommand } from './commands/predict.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tracesGenerateCommand } from './commands/traces-generate.js';
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
     .command(workloadsCommand)
     .command(predictCommand)
     .command(simulateCommand)
+    .command(importCommand)
     .command(compareCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()

@@ -13,6 +13,7 @@ import { planToJson, readPlanFile } from '../../../traces/plan-file.js';
 import { generateHistory } from '../../../traces/synthetic/history-generator.js';
 import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
+import { loadWorkflowSource } from '../../../traces/wfcommons/load-workflow-source.js';
 import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
 import { UsageError } from '../errors.js';
@@ -21,6 +22,7 @@ import { formatBytes, formatTable } from '../table.js';
 
 interface SimulateArgs {
   workload: string;
+  workflow?: string;
   plan?: string;
   durations: string;
   sla: string;
@@ -45,6 +47,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
   builder: (y: Argv) =>
     y
       .option('workload', { alias: 'w', type: 'string', default: DEFAULT_WORKLOAD, describe: `built-in workload (${workloadNames().join(', ')})` })
+      .option('workflow', { type: 'string', describe: 'WfFormat file or `bench import wfcommons` directory (replaces --workload; its history is the imported one)' })
       .option('plan', { type: 'string', describe: 'plan JSON file (default: every task flexible on --resources)' })
       .option('durations', { type: 'string', default: 'sampled', choices: ['sampled', 'expected', 'replay'], describe: 'where task durations come from' })
       .option('sla', { type: 'string', default: 'median', describe: 'SLA of --durations expected' })
@@ -58,10 +61,14 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
-    const workload = getWorkload(args.workload);
-    const params = resolveParams(workload, paramsOption(args.param));
-    const workflow = workload.build(params);
     const seed = seedOption(args.seed);
+    // An imported workflow brings its own history; a built-in workload gets a synthetic one below.
+    const source = args.workflow ? await loadWorkflowSource(args.workflow, { seed }) : undefined;
+    for (const line of source?.warnings ?? []) console.error(line);
+    if (source && args.param.length > 0) throw new UsageError('--param applies to built-in workloads, not to --workflow');
+    const workload = source ? undefined : getWorkload(args.workload);
+    const params = workload ? resolveParams(workload, paramsOption(args.param)) : {};
+    const workflow = source ? source.workflow : workload!.build(params);
     const platform = args.platform ? await loadPlatformModel(args.platform) : DEFAULT_PLATFORM_MODEL;
     const [sla] = slaOption(args.sla);
     if (!sla) throw new UsageError('--sla names no SLA');
@@ -79,9 +86,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       const read = await readTraces(args.history);
       for (const error of read.errors) console.error(formatTraceLineError(error));
       history = read.records;
+    } else if (source) {
+      history = source.history;
     } else {
       if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
-      history = generateHistory(workload.name, { runs: args.runs, seed, params });
+      history = generateHistory(workload!.name, { runs: args.runs, seed, params });
     }
     const runs = groupRuns(history).runs.filter((r) => r.header.workflow === workflow.name);
     const rng = (name: string) => rngFor(seed, `durations/${name}`);
