@@ -67,17 +67,26 @@ export function replayDurations(run: TraceRun, model: PlatformModel, rngs: { sta
 }
 
 /**
+ * Quantile levels a sampled draw picks from: the midpoints of 200 equal-probability strata (p0.25, p0.75, …, p99.75).
+ * The prediction engine builds and keeps one profile per sample list and quantile; a continuous random level never
+ * repeats, so every draw rebuilt a profile over all of a function's observed sizes and kept it, which made a
+ * 10,000-task imported workflow exhaust a 4 GB heap. With a fixed grid the profiles are built once per level and
+ * shared by every draw; the sampled distribution is the history's, resolved to half a percentile.
+ */
+export const SAMPLED_QUANTILE_LEVELS = 200;
+
+/**
  * (b) Sampling from a history: each draw is the prediction engine's conditional quantile at a uniformly random level
- * (inverse-transform sampling), so a sampled execution time follows the history's distribution for that function,
- * input size and resources, including the normalization across configurations. Seeded through `rng`.
+ * of `SAMPLED_QUANTILE_LEVELS` strata (inverse-transform sampling), so a sampled execution time follows the
+ * history's distribution for that function, input size and resources, including the normalization across
+ * configurations. Seeded through `rng`.
  */
 export function sampledDurations(
   predictions: Predictions,
   model: PlatformModel,
   rngs: { exec: Rng; output: Rng; startup: Rng; transfer: Rng },
 ): DurationSource {
-  // Percentiles live in (0, 100]; 1 - u maps [0, 1) onto (0, 1].
-  const randomSla = (rng: Rng): Sla => percentile(100 * (1 - rng.next()));
+  const randomSla = (rng: Rng): Sla => percentile((100 * (Math.floor(rng.next() * SAMPLED_QUANTILE_LEVELS) + 0.5)) / SAMPLED_QUANTILE_LEVELS);
   return {
     name: 'sampled',
     execMs: (task, inputBytes, resources) => predictions.execMs(task.functionName, inputBytes, resources, randomSla(rngs.exec)),
