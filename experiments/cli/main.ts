@@ -4,6 +4,7 @@ import { isUserFacing } from './errors.js';
 import { compareCommand } from './commands/compare.js';
 import { importCommand } from './commands/import-wfcommons.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { simulateCommand } from './commands/simulate.js';
 import { tracesGenerateCommand } from './commands/traces-generate.js';
 import { tracesSchemaCommand } from './commands/traces-schema.js';
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
     .command(simulateCommand)
     .command(importCommand)
     .command(compareCommand)
+    .command(reportCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

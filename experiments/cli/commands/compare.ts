@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildCompareMatrix, DEFAULT_COMPARE_PLANNERS, DEFAULT_COMPARE_RUNS, DEFAULT_HISTORY_RUNS } from '../../compare/build-matrix.js';
 import { compareCsv } from '../../compare/csv.js';
@@ -9,8 +9,10 @@ import { LONG_SWEEP_STEPS, progressDisplay } from '../../compare/progress.js';
 import { formatCompareTables } from '../../compare/report-table.js';
 import { compareSteps, runCompare } from '../../compare/runner.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
+import { writeCompareReport } from '../../../reports/write-report.js';
 import { UsageError } from '../errors.js';
 import { listOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { printReportOutput } from './report.js';
 
 /** Experiments `--experiment` can name. */
 export const COMPARE_EXPERIMENTS = ['headline'] as const;
@@ -30,6 +32,7 @@ interface CompareArgs {
   csv?: string;
   experiment?: string;
   progress?: boolean;
+  report?: string;
 }
 
 /**
@@ -60,6 +63,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print the results (and headline) as JSON instead of tables' })
       .option('csv', { type: 'string', describe: 'write one row per workload, SLA and variant (means, stds, Δ%) to this file' })
       .option('experiment', { type: 'string', describe: `a predefined experiment (${COMPARE_EXPERIMENTS.join(', ')})` })
+      .option('report', { type: 'string', describe: 'also write a report for papers (CSV, Markdown, charts, HTML) to this folder, as `bench report` does' })
       .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal or the sweep is long)' }) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     const slas = args.sla === undefined ? undefined : slaOption(args.sla);
@@ -114,6 +118,15 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     if (args.csv) {
       await mkdir(dirname(args.csv), { recursive: true });
       await writeFile(args.csv, compareCsv(results), 'utf8');
+    }
+    if (args.report) {
+      const output = await writeCompareReport(results, args.report, {
+        source: join(args.report, 'results.json'),
+        command: ['bench', ...process.argv.slice(2)].join(' '),
+      });
+      // With --json, stdout is the results alone, so the report's file list goes to stderr.
+      if (args.json) console.error(`bench compare: report written to ${output.dir}`);
+      else printReportOutput(output);
     }
     if (args.json) {
       console.log(JSON.stringify(headline ? { ...results, headline } : results, null, 2));

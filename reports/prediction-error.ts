@@ -1,0 +1,101 @@
+import type { CompareResults } from '../core/compare-results.js';
+import type { TraceRun } from '../core/trace-records.js';
+import { isRealRun } from './trace-summary.js';
+
+/**
+ * The input of the prediction-error chart: pairs of a predicted and an observed time. Predictions come from the
+ * toolkit (a simulated run of the plan, or the planner's estimate in compare results); observations from runs on a
+ * real platform, recognized by their trace header's `platform` (anything but `simulator:*` and `synthetic:*`).
+ *
+ * Two sources are matched:
+ * - a trace holding real runs and simulated runs of the same workflow, planner and SLA: per task, the real
+ *   execution time against the mean simulated one (matched by task id), and the real makespan against the mean
+ *   simulated makespan;
+ * - compare results with real runs given alongside (`bench report results.json --real traces.jsonl`): each real
+ *   run's makespan against the estimated makespan of the cell with its workload (= workflow), SLA and variant (= the
+ *   run header's planner, as a variant label or a planner name without optimizations).
+ */
+export interface PredictionErrorSample {
+  /** What the line of the CDF groups: `<workflow> · <planner> · task` or `... · makespan`. */
+  readonly group: string;
+  readonly kind: 'task' | 'makespan';
+  /** The task id, or the real run's id for makespans. */
+  readonly subject: string;
+  readonly realRunId: string;
+  readonly predictedMs: number;
+  readonly observedMs: number;
+  /** (predicted − observed) / observed × 100; null when observed is 0. */
+  readonly errorPct: number | null;
+}
+
+function sample(group: string, kind: 'task' | 'makespan', subject: string, realRunId: string, predictedMs: number, observedMs: number): PredictionErrorSample {
+  return { group, kind, subject, realRunId, predictedMs, observedMs, errorPct: observedMs === 0 ? null : ((predictedMs - observedMs) / observedMs) * 100 };
+}
+
+const runMakespanMs = (run: TraceRun) => run.end?.makespanMs ?? Math.max(0, ...run.tasks.map((t) => t.endMs));
+
+/** Errors of simulated against real runs in one set of traces (see `PredictionErrorSample`). */
+export function predictionErrorsFromTraces(runs: readonly TraceRun[]): PredictionErrorSample[] {
+  const key = (r: TraceRun) => `${r.header.workflow}\u0000${r.header.planner}\u0000${r.header.sla}`;
+  const simulated = runs.filter((r) => !isRealRun(r));
+  const samples: PredictionErrorSample[] = [];
+  for (const real of runs.filter(isRealRun)) {
+    const predictions = simulated.filter((s) => key(s) === key(real));
+    if (predictions.length === 0) continue;
+    const group = `${real.header.workflow} · ${real.header.planner}`;
+    const meanMakespan = predictions.reduce((s, r) => s + runMakespanMs(r), 0) / predictions.length;
+    samples.push(sample(`${group} · makespan`, 'makespan', real.header.runId, real.header.runId, meanMakespan, runMakespanMs(real)));
+    // Mean simulated exec time per task id; a retried task counts its last attempt, the one that produced output.
+    const predictedExec = new Map<string, number[]>();
+    for (const run of predictions) {
+      for (const [taskId, execMs] of lastAttempts(run)) predictedExec.set(taskId, [...(predictedExec.get(taskId) ?? []), execMs]);
+    }
+    for (const [taskId, observedMs] of lastAttempts(real)) {
+      const predicted = predictedExec.get(taskId);
+      if (!predicted) continue;
+      samples.push(sample(`${group} · task`, 'task', taskId, real.header.runId, predicted.reduce((s, v) => s + v, 0) / predicted.length, observedMs));
+    }
+  }
+  return samples;
+}
+
+function lastAttempts(run: TraceRun): Map<string, number> {
+  const byTask = new Map<string, { attempt: number; execMs: number }>();
+  for (const t of run.tasks) {
+    const attempt = t.attempt ?? 1;
+    const seen = byTask.get(t.taskId);
+    if (!seen || attempt >= seen.attempt) byTask.set(t.taskId, { attempt, execMs: t.execMs });
+  }
+  return new Map([...byTask].map(([id, v]) => [id, v.execMs]));
+}
+
+/** Errors of the compare results' estimated makespans against real runs (see `PredictionErrorSample`). */
+export function predictionErrorsFromCompare(results: CompareResults, realRuns: readonly TraceRun[]): PredictionErrorSample[] {
+  const samples: PredictionErrorSample[] = [];
+  for (const real of realRuns.filter(isRealRun)) {
+    const { workflow, planner, sla } = real.header;
+    const cells = results.aggregates.filter((a) => a.workload === workflow && a.sla === sla);
+    const cell = cells.find((a) => a.variant === planner) ?? cells.find((a) => a.planner === planner && a.optimizations.length === 0);
+    if (!cell) continue;
+    samples.push(sample(`${workflow} · ${cell.variant} · makespan`, 'makespan', real.header.runId, real.header.runId, cell.estimatedMakespanMs, runMakespanMs(real)));
+  }
+  return samples;
+}
+
+/** One point of an empirical CDF: the fraction of a group's samples with absolute error at most `absErrorPct`. */
+export interface CdfPoint {
+  readonly group: string;
+  readonly absErrorPct: number;
+  readonly fraction: number;
+}
+
+/** The empirical CDF of absolute percentage error per group (samples without a defined error are left out). */
+export function errorCdf(samples: readonly PredictionErrorSample[]): CdfPoint[] {
+  const groups = new Map<string, number[]>();
+  for (const s of samples) if (s.errorPct !== null) groups.set(s.group, [...(groups.get(s.group) ?? []), Math.abs(s.errorPct)]);
+  return [...groups].flatMap(([group, errors]) => {
+    const sorted = errors.sort((a, b) => a - b);
+    // Starts at (0, 0) so each step line rises from the axis rather than floating at its first sample.
+    return [{ group, absErrorPct: 0, fraction: 0 }, ...sorted.map((e, i) => ({ group, absErrorPct: e, fraction: (i + 1) / sorted.length }))];
+  });
+}
