@@ -93,4 +93,26 @@ describe('bench CLI', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(`${plan}: field 'tasks.aggregate_results-0.memoryMb'`);
   });
+
+  it('simulate --planner plans from the history, honouring per-task overrides, and names a bad override', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-cli-'));
+    const overrides = join(dir, 'overrides.json');
+    await writeFile(overrides, JSON.stringify({ 'multiply_chunks-0-0': { 'pre-load': true, 'task-dup': false } }));
+    const planFile = join(dir, 'plan.json');
+    const args = ['simulate', '--workload', 'gemm', '--runs', '4', '--planner', 'uniform', '-O', 'all', '--task-overrides', overrides];
+    const planned = await bench(...args, '--plan-out', planFile);
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toContain("plan 'uniform'");
+    const plan = JSON.parse(await readFile(planFile, 'utf8')) as { tasks: Record<string, { workerId: string | null; optimizations?: { kind: string }[] }> };
+    const kinds = (plan.tasks['multiply_chunks-0-0']!.optimizations ?? []).map((o) => o.kind);
+    expect(kinds).toContain('pre-load');
+    expect(kinds).not.toContain('task-dup');
+    expect(Object.values(plan.tasks).every((t) => t.workerId !== null)).toBe(true);
+    await writeFile(overrides, JSON.stringify({ nope: { 'pre-load': true } }));
+    const bad = await bench(...args);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(`${overrides}: task 'nope': no such task in workflow 'gemm'`);
+    const both = await bench('simulate', '--planner', 'uniform', '--plan', planFile);
+    expect(both.stderr).toContain('give either --plan or --planner');
+  });
 });

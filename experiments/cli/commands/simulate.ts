@@ -2,7 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { flexiblePlan, type Plan } from '../../../core/plan.js';
-import { createPredictions } from '../../../core/predictions/index.js';
+import { createPredictions, type Predictions } from '../../../core/predictions/index.js';
+import { resources } from '../../../core/resources.js';
+import { loadTaskOverrides } from '../../../planners/optimizations/overrides-file.js';
+import { OPTIMIZATION_PASS_NAMES, type PlannerContext } from '../../../planners/planner.js';
+import { loadPlanner, plannerNames, runPlanner } from '../../../planners/registry.js';
+import { simulatorEstimator } from '../../../planners/simulator-estimator.js';
+import { parseOptimizationChoice } from '../../compare/choices.js';
 import { rngFor } from '../../../core/random.js';
 import type { TraceRecord } from '../../../core/trace-records.js';
 import { expectedDurations, replayDurations, sampledDurations, type DurationSource } from '../../../simulator/duration-sources.js';
@@ -24,13 +30,16 @@ interface SimulateArgs {
   workload: string;
   workflow?: string;
   plan?: string;
+  planner?: string;
+  optimizations: string;
+  'task-overrides'?: string;
   durations: string;
   sla: string;
   history?: string;
   runs: number;
   seed: string;
   platform?: string;
-  resources: string;
+  resources?: string;
   param: string[];
   'trace-out'?: string;
   'plan-out'?: string;
@@ -38,8 +47,9 @@ interface SimulateArgs {
 }
 
 /**
- * `bench simulate`: one simulated run of a workload under a plan (a plan file, or by default every task on a
- * flexible worker of one configuration, WUKONG's shape), printing the run's summary.
+ * `bench simulate`: one simulated run of a workload under a plan (a plan file, a planner's plan made from the same
+ * history, or by default every task on a flexible worker of one configuration, WUKONG's shape), printing the run's
+ * summary.
  */
 export const simulateCommand: CommandModule<object, SimulateArgs> = {
   command: 'simulate',
@@ -49,13 +59,16 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('workload', { alias: 'w', type: 'string', default: DEFAULT_WORKLOAD, describe: `built-in workload (${workloadNames().join(', ')})` })
       .option('workflow', { type: 'string', describe: 'WfFormat file or `bench import wfcommons` directory (replaces --workload; its history is the imported one)' })
       .option('plan', { type: 'string', describe: 'plan JSON file (default: every task flexible on --resources)' })
+      .option('planner', { alias: 'p', type: 'string', describe: `plan with this planner (${plannerNames().join(', ')}, or a module path) from the history, under --sla` })
+      .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: `with --planner: none, all, or passes (${OPTIMIZATION_PASS_NAMES.join(', ')})` })
+      .option('task-overrides', { type: 'string', describe: 'with --planner: JSON {"<taskId>": {"pre-load": false, ...}} forcing (true) or forbidding (false) a pass per task' })
       .option('durations', { type: 'string', default: 'sampled', choices: ['sampled', 'expected', 'replay'], describe: 'where task durations come from' })
-      .option('sla', { type: 'string', default: 'median', describe: 'SLA of --durations expected' })
+      .option('sla', { type: 'string', default: 'median', describe: 'SLA of --durations expected and of --planner' })
       .option('history', { type: 'string', describe: 'trace file or directory (default: a synthetic history)' })
       .option('runs', { alias: 'n', type: 'number', default: 20, describe: 'runs of the synthetic history' })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the history and the simulation' })
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
-      .option('resources', { type: 'string', default: '2048', describe: 'resources of the default plan (memory MB[:vCPUs])' })
+      .option('resources', { type: 'string', describe: "resources of the default plan (memory MB[:vCPUs]; default 2048), or the planner's (default: its own)" })
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
       .option('plan-out', { type: 'string', describe: 'write the plan simulated as JSON (a template for --plan)' })
       .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl)' })
@@ -73,14 +86,6 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const [sla] = slaOption(args.sla);
     if (!sla) throw new UsageError('--sla names no SLA');
 
-    let plan: Plan;
-    if (args.plan) plan = await readPlanFile(args.plan, workflow);
-    else {
-      const [config, ...more] = resourcesOption(args.resources);
-      if (!config || more.length > 0) throw new UsageError('--resources must name exactly one configuration for the default plan');
-      plan = flexiblePlan(workflow, 'flexible', sla, config);
-    }
-
     let history: TraceRecord[];
     if (args.history) {
       const read = await readTraces(args.history);
@@ -93,6 +98,33 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       history = generateHistory(workload!.name, { runs: args.runs, seed, params });
     }
     const runs = groupRuns(history).runs.filter((r) => r.header.workflow === workflow.name);
+    let predictionsOfHistory: Predictions | undefined;
+    const predictions = () => (predictionsOfHistory ??= createPredictions(runs, { workflow: workflow.name }));
+
+    if (args.plan && args.planner) throw new UsageError('give either --plan or --planner, not both');
+    if (!args.planner && (args.optimizations !== 'none' || args['task-overrides'])) {
+      throw new UsageError('--optimizations and --task-overrides apply to the plan of --planner');
+    }
+    let plan: Plan;
+    if (args.plan) plan = await readPlanFile(args.plan, workflow);
+    else if (args.planner) {
+      const planner = await loadPlanner(args.planner);
+      const configs = args.resources !== undefined ? resourcesOption(args.resources) : planner.defaultMemoryMb.map((m) => resources(m));
+      const ctx: PlannerContext = {
+        predictions: predictions(),
+        sla,
+        resources: configs,
+        estimate: simulatorEstimator(workflow, predictions(), sla, platform),
+        optimizations: parseOptimizationChoice(args.optimizations),
+        ...(args['task-overrides'] ? { taskOverrides: loadTaskOverrides(args['task-overrides'], workflow) } : {}),
+      };
+      plan = runPlanner(planner, workflow, ctx);
+    } else {
+      const [config, ...more] = resourcesOption(args.resources ?? '2048');
+      if (!config || more.length > 0) throw new UsageError('--resources must name exactly one configuration for the default plan');
+      plan = flexiblePlan(workflow, 'flexible', sla, config);
+    }
+
     const rng = (name: string) => rngFor(seed, `durations/${name}`);
     let durations: DurationSource;
     if (args.durations === 'replay') {
@@ -100,10 +132,9 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       if (!last) throw new UsageError(`the history holds no run of '${workflow.name}' to replay`);
       durations = replayDurations(last, platform, { startup: rng('startup'), transfer: rng('transfer') });
     } else {
-      const predictions = createPredictions(runs, { workflow: workflow.name });
       durations = args.durations === 'expected'
-        ? expectedDurations(predictions, sla)
-        : sampledDurations(predictions, platform, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
+        ? expectedDurations(predictions(), sla)
+        : sampledDurations(predictions(), platform, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
     }
 
     if (args['plan-out']) {
