@@ -1,0 +1,113 @@
+import type { ResourceConfig } from '../../core/resources.js';
+import type { TaskRecord, TransferRecord, WorkerRecord } from '../../core/trace-records.js';
+import type { Workflow } from '../../core/workflow.js';
+
+/** What a worker measured about one task it handled, in ms since the run's start. */
+interface TaskProgress {
+  startMs: number;
+  inputBytes: number;
+  outputBytes: number;
+  execMs: number;
+  endMs: number;
+  executed: boolean;
+  readonly downloads: TransferRecord[];
+  readonly uploads: TransferRecord[];
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Builds a worker's trace records as it works, in the simulator's format (`core/trace-records.ts`): one task record
+ * per task handled here (gathering inputs, execution, uploads), one worker record.
+ */
+export class WorkerTrace {
+  private readonly tasks = new Map<string, TaskProgress>();
+
+  constructor(
+    private readonly runId: string,
+    private readonly instanceId: string,
+    private readonly resources: ResourceConfig,
+    private readonly workflow: Workflow,
+  ) {}
+
+  private progress(taskId: string, nowMs: number): TaskProgress {
+    let p = this.tasks.get(taskId);
+    if (!p) {
+      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, endMs: nowMs, executed: false, downloads: [], uploads: [] };
+      this.tasks.set(taskId, p);
+    }
+    return p;
+  }
+
+  /** Marks the moment the worker starts handling a task (first command about it). */
+  touch(taskId: string, nowMs: number): void {
+    this.progress(taskId, nowMs);
+  }
+
+  /** A download for `forTaskId` of `key` (a task id, or `static/<task>`). */
+  download(forTaskId: string, key: string, sizeBytes: number, startMs: number, endMs: number): void {
+    const p = this.progress(forTaskId, startMs);
+    p.downloads.push({ key, sizeBytes, startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+  }
+
+  /** An upload of a task's output (intermediate or final). */
+  upload(taskId: string, sizeBytes: number, startMs: number, endMs: number): void {
+    const p = this.progress(taskId, startMs);
+    p.uploads.push({ key: taskId, sizeBytes, startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+    p.endMs = Math.max(p.endMs, endMs);
+  }
+
+  /** The task's code ran from `startMs` to `endMs` on `inputBytes` and produced `outputBytes`. */
+  executed(taskId: string, inputBytes: number, outputBytes: number, startMs: number, endMs: number): void {
+    const p = this.progress(taskId, startMs);
+    p.executed = true;
+    p.inputBytes = inputBytes;
+    p.outputBytes = outputBytes;
+    p.execMs = endMs - startMs;
+    p.endMs = Math.max(p.endMs, endMs);
+  }
+
+  /** The worker's records: its worker record, then its task records by start time. */
+  records(worker: { invokedAtMs: number; readyAtMs: number; endedAtMs: number; start: 'cold' | 'warm'; preWarm: boolean }): (WorkerRecord | TaskRecord)[] {
+    const resources = { memoryMb: this.resources.memoryMb, vCpus: this.resources.vCpus };
+    const invokedAtMs = r3(Math.max(0, worker.invokedAtMs));
+    const readyAtMs = Math.max(invokedAtMs, r3(worker.readyAtMs));
+    const workerRecord: WorkerRecord = {
+      type: 'worker',
+      runId: this.runId,
+      workerId: this.instanceId,
+      resources,
+      invokedAtMs,
+      readyAtMs,
+      endedAtMs: Math.max(readyAtMs, r3(worker.endedAtMs)),
+      start: worker.start,
+      startupMs: r3(readyAtMs - invokedAtMs),
+      purpose: worker.preWarm ? 'pre-warm' : 'tasks',
+    };
+    const tasks: TaskRecord[] = [];
+    for (const [taskId, p] of this.tasks) {
+      // As in the simulator, a task is reported when something was recorded for it here: its execution, or only the
+      // downloads of a duplicate abandoned while it was gathering inputs.
+      if (!p.executed && p.downloads.length === 0 && p.uploads.length === 0) continue;
+      const startMs = r3(p.startMs);
+      const endMs = Math.max(startMs, r3(p.endMs));
+      tasks.push({
+        type: 'task',
+        runId: this.runId,
+        taskId,
+        functionName: this.workflow.tasks.get(taskId)!.functionName,
+        workerId: this.instanceId,
+        resources,
+        inputBytes: p.inputBytes,
+        outputBytes: p.outputBytes,
+        startMs,
+        endMs,
+        execMs: Math.min(r3(p.execMs), endMs - startMs),
+        downloads: p.downloads,
+        uploads: p.uploads,
+      });
+    }
+    tasks.sort((a, b) => a.startMs - b.startMs || a.taskId.localeCompare(b.taskId));
+    return [workerRecord, ...tasks];
+  }
+}
