@@ -63,7 +63,7 @@ export function metricBarsSpec(results: CompareResults, metric: BarMetric, width
   const panels = [...new Set(data.map((d) => d.panel))];
   const { columns, facetWidth } = facetLayout(panels.length, width);
   const colour = plannerColours(variants);
-  const x = { field: 'variant', type: 'nominal', sort: variants, axis: { title: null, labels: false, ticks: false } };
+  const x = { field: 'variant', type: 'nominal', sort: variants, axis: { title: null, labels: false, ticks: false, domain: false } };
   return {
     $schema: VEGA_LITE_SCHEMA,
     description: `${metric.title} per workload and planner: mean over runs ± one sample standard deviation`,
