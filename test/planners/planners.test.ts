@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../core/plan.js';
@@ -6,7 +7,7 @@ import { MEDIAN, percentile } from '../../core/sla.js';
 import { createWorkflow, type Workflow } from '../../core/workflow.js';
 import type { PlanEstimate, PlannerContext } from '../../planners/planner.js';
 import { createNonUniformPlanner, nonUniformPlanner } from '../../planners/non-uniform.js';
-import { getPlanner, loadPlanner } from '../../planners/registry.js';
+import { getPlanner, loadPlanner, runPlanner } from '../../planners/registry.js';
 import { simulatorEstimator } from '../../planners/simulator-estimator.js';
 import { uniformPlanner } from '../../planners/uniform.js';
 import { wukongPlanner } from '../../planners/wukong.js';
@@ -111,6 +112,16 @@ describe('planner registry', () => {
   it('lists the valid names for an unknown planner', async () => {
     expect(() => getPlanner('fastest')).toThrow(/unknown planner 'fastest' \(planners: wukong, uniform, non-uniform/);
     await expect(loadPlanner('./nope/planner.js')).rejects.toThrow(/cannot load planner module '\.\/nope\/planner\.js'/);
+  });
+
+  it('loads a user-defined planner from a module path and runs it with the optimization passes', async () => {
+    const planner = await loadPlanner(join(import.meta.dirname, 'fixtures', 'one-worker-planner.ts'));
+    expect(planner.name).toBe('one-worker');
+    const workflow = randomLayeredDag({ tasks: 12, seed: 4 });
+    const ctx = { ...context(workflow, 4, planner.defaultMemoryMb), optimizations: ['pre-load', 'pre-warm', 'task-dup'] as const };
+    const plan = runPlanner(planner, workflow, ctx);
+    expect(new Set([...plan.tasks.values()].map((t) => t.workerId))).toEqual(new Set(['solo']));
+    expect([...plan.tasks.values()].every((t) => t.resources.memoryMb === 4096)).toBe(true);
   });
 
   it("wukong plans carry WUKONG's own settings, wukong-octoflows the reference's (5 MiB)", () => {
