@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, stat, writeFile, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkTraceRecord, type TraceRecord } from '../core/trace-records.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** A line of a trace file that could not be read: where it is, which field, what is wrong. */
 export interface TraceLineError {
@@ -129,14 +130,5 @@ export function serializeTraceRecords(records: readonly TraceRecord[]): string {
  * a half-written file in place of one that was complete.
  */
 export async function writeTraceFile(file: string, records: readonly TraceRecord[]): Promise<void> {
-  const text = serializeTraceRecords(records);
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
-  } catch (e) {
-    await unlink(temporary).catch(() => undefined);
-    throw e;
-  }
+  await writeFileAtomic(file, serializeTraceRecords(records));
 }

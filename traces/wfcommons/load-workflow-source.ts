@@ -8,7 +8,8 @@ import { importWfFormat, type WfImportOptions } from './import-wfformat.js';
 import { readJsonFile } from './read-wfformat.js';
 import { importedHistory } from './to-history.js';
 import type { ImportedWorkflow } from './to-workflow.js';
-import { importedWorkflowFromJson, importedWorkflowToText, isImportedWorkflowJson, writeFileAtomic } from './workflow-file.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { importedWorkflowFromJson, importedWorkflowToText, isImportedWorkflowJson } from './workflow-file.js';
 import { writeTraceFile } from '../trace-io.js';
 
 /** File names inside an import directory. */
@@ -24,6 +25,8 @@ export interface WorkflowSource {
   readonly imported: ImportedWorkflow;
   /** `wfformat` when a WfFormat file was imported now, `imported` when an earlier import was loaded. */
   readonly origin: 'wfformat' | 'imported';
+  /** The `history.jsonl` the history was read from; absent when it was generated now from the import's figures. */
+  readonly historyFile?: string;
 }
 
 /**
@@ -52,8 +55,11 @@ export async function loadWorkflowSource(path: string, options: WfImportOptions 
   }
   const { imported, warningLines } = importedWorkflowFromJson(value, workflowFile);
   const historyFile = join(dirname(workflowFile), HISTORY_FILE);
-  const history = (await exists(historyFile)) ? (await readTraces(historyFile, { strict: true })).records : importedHistory(imported, options);
-  return { workflow: imported.workflow, history, warnings: warningLines, imported, origin: 'imported' };
+  if (await exists(historyFile)) {
+    const history = (await readTraces(historyFile, { strict: true })).records;
+    return { workflow: imported.workflow, history, warnings: warningLines, imported, origin: 'imported', historyFile };
+  }
+  return { workflow: imported.workflow, history: importedHistory(imported, options), warnings: warningLines, imported, origin: 'imported' };
 }
 
 /** Writes an import directory: `workflow.json` and `history.jsonl`. Returns the two paths. */

@@ -1,5 +1,3 @@
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { createWorkflow } from '../../core/workflow.js';
@@ -112,15 +110,3 @@ export function importedWorkflowFromJson(value: unknown, file: string): { import
   };
 }
 
-/** Writes `text` to `file` through a temporary file, so an interrupted write never leaves half a file. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  try {
-    await writeFile(temporary, text, 'utf8');
-    await rename(temporary, file);
-  } catch (e) {
-    await unlink(temporary).catch(() => undefined);
-    throw e;
-  }
-}
