@@ -1,11 +1,11 @@
-import TinyQueue from 'tinyqueue';
 import { ConfigError } from '../../core/errors.js';
 import { rngFor, type Rng, type Seed } from '../../core/random.js';
 import { resourceKey, resources as makeResources, type ResourceConfig } from '../../core/resources.js';
-import { TRACE_SCHEMA_VERSION, type TaskRecord, type TraceRecord, type TransferRecord, type WorkerRecord } from '../../core/trace-records.js';
+import { TRACE_SCHEMA_VERSION, type TraceRecord } from '../../core/trace-records.js';
 import { behaviour, sampleExecMs, type FunctionBehaviour } from '../workloads/behaviour.js';
 import { DEFAULT_HISTORY_MEMORY_MB } from '../synthetic/history-generator.js';
-import { SYNTHETIC_PLATFORM, sampleStartupMs, sampleTransferMs, type SyntheticPlatform } from '../synthetic/synthetic-platform.js';
+import { SYNTHETIC_PLATFORM, type SyntheticPlatform } from '../synthetic/synthetic-platform.js';
+import { playSyntheticRun } from '../synthetic/synthetic-run.js';
 import type { ImportedWorkflow } from './to-workflow.js';
 
 /** Options of `importedHistory`. */
@@ -96,113 +96,28 @@ interface RunSetup {
   readonly startupRng: Rng;
 }
 
-/** Millisecond values kept to microseconds, as in the built-in histories, so files stay byte-stable. */
-function ms(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
-
 /**
- * One run in the shape of `traces/synthetic/history-generator.ts`: a task is invoked when its last upstream task
- * ends, on a warm instance if one has idled less than the keep-alive, downloads its static input and each upstream
- * output in turn, runs, and uploads its output.
+ * One run in the shape of `traces/synthetic/history-generator.ts` (`playSyntheticRun`), with this instance's own
+ * output sizes and the run's execution times.
  */
 function generateRun(imported: ImportedWorkflow, setup: RunSetup): TraceRecord[] {
-  const { workflow } = imported;
-  const { runId, config, platform } = setup;
-  const resources = { memoryMb: config.memoryMb, vCpus: config.vCpus };
-  const endMs = new Map<string, number>();
-  const remaining = new Map<string, number>();
-  for (const [id, task] of workflow.tasks) remaining.set(id, task.upstream.length);
-  const order = new Map(workflow.topologicalOrder.map((id, index) => [id, index]));
-  const ready = new TinyQueue<{ id: string; atMs: number }>(
-    workflow.roots.map((id) => ({ id, atMs: 0 })),
-    (a, b) => a.atMs - b.atMs || order.get(a.id)! - order.get(b.id)!,
-  );
-  const busy = new TinyQueue<{ freeAtMs: number }>([], (a, b) => a.freeAtMs - b.freeAtMs);
-  const idle: { freeAtMs: number }[] = [];
-  const taskRecords: TaskRecord[] = [];
-  const workerRecords: WorkerRecord[] = [];
-
-  for (let next = ready.pop(); next !== undefined; next = ready.pop()) {
-    const { id, atMs: invokedAtMs } = next;
-    const task = imported.tasks.get(id)!;
-    while (busy.length > 0 && busy.peek()!.freeAtMs <= invokedAtMs) idle.push(busy.pop()!);
-    let instance = idle.pop();
-    if (instance && invokedAtMs - instance.freeAtMs > platform.keepAliveMs) {
-      idle.length = 0;
-      instance = undefined;
-    }
-    const start = instance ? 'warm' : 'cold';
-    instance ??= { freeAtMs: 0 };
-    const startupMs = ms(sampleStartupMs(platform, start, setup.startupRng));
-    const readyAtMs = ms(invokedAtMs + startupMs);
-    const workerId = `w${workerRecords.length}`;
-
-    let clock = readyAtMs;
-    const downloads: TransferRecord[] = [];
-    const download = (key: string, sizeBytes: number) => {
-      const durationMs = ms(sampleTransferMs(platform, sizeBytes, config, setup.transferRng));
-      downloads.push({ key, sizeBytes, startMs: clock, durationMs });
-      clock = ms(clock + durationMs);
-    };
-    if (task.staticInputBytes > 0) download(`static/${id}`, task.staticInputBytes);
-    for (const up of task.upstream) download(up, imported.tasks.get(up)!.outputBytes);
-    const inputBytes = downloads.reduce((sum, d) => sum + d.sizeBytes, 0);
-
-    const execMs = ms(setup.execMs(id));
-    clock = ms(clock + execMs);
-    const uploadMs = ms(sampleTransferMs(platform, task.outputBytes, config, setup.transferRng));
-    const uploads: TransferRecord[] = [{ key: id, sizeBytes: task.outputBytes, startMs: clock, durationMs: uploadMs }];
-    clock = ms(clock + uploadMs);
-
-    instance.freeAtMs = clock;
-    busy.push(instance);
-    endMs.set(id, clock);
-    workerRecords.push({ type: 'worker', runId, workerId, resources, invokedAtMs, readyAtMs, endedAtMs: clock, start, startupMs, purpose: 'tasks' });
-    taskRecords.push({
-      type: 'task',
-      runId,
-      taskId: id,
-      functionName: task.functionName,
-      workerId,
-      resources,
-      inputBytes,
-      outputBytes: task.outputBytes,
-      startMs: readyAtMs,
-      endMs: clock,
-      execMs,
-      downloads,
-      uploads,
-      attempt: 1,
-    });
-    for (const down of workflow.tasks.get(id)!.downstream) {
-      const left = remaining.get(down)! - 1;
-      remaining.set(down, left);
-      if (left === 0) {
-        let upstreamEnd = 0;
-        for (const up of workflow.tasks.get(down)!.upstream) upstreamEnd = Math.max(upstreamEnd, endMs.get(up)!);
-        ready.push({ id: down, atMs: upstreamEnd });
-      }
-    }
-  }
-
-  let makespanMs = 0;
-  for (const end of endMs.values()) makespanMs = Math.max(makespanMs, end);
-  workerRecords.sort((a, b) => a.invokedAtMs - b.invokedAtMs || a.workerId.localeCompare(b.workerId));
-  return [
-    {
+  return playSyntheticRun(imported.workflow, {
+    header: {
       type: 'run',
       schemaVersion: TRACE_SCHEMA_VERSION,
-      runId,
-      workflow: workflow.name,
+      runId: setup.runId,
+      workflow: imported.workflow.name,
       planner: setup.planner,
       sla: 'median',
       platform: setup.platformName,
       seed: setup.seed,
       params: setup.params,
     },
-    ...workerRecords,
-    ...taskRecords,
-    { type: 'run-end', runId, status: 'completed', makespanMs },
-  ];
+    config: setup.config,
+    platform: setup.platform,
+    transferRng: setup.transferRng,
+    startupRng: setup.startupRng,
+    execMs: (taskId) => setup.execMs(taskId),
+    outputBytes: (taskId) => imported.tasks.get(taskId)!.outputBytes,
+  });
 }
