@@ -61,6 +61,12 @@ export interface RunConfig {
   readonly taskEstimates?: Readonly<Record<string, TaskEstimate>>;
   /** Where the run happens, for the trace header (`lambda:<endpoint>`, `in-process`, ...). */
   readonly platform: string;
+  /**
+   * Fault injection for tests: the worker that first executes one of these tasks kills its own process with SIGKILL
+   * just before the task's code runs (once per task and run, remembered in Redis), so Lambda's async retry must
+   * re-run the worker. Only for workers in processes of their own (the gateway, Lambda).
+   */
+  readonly crashOnFirstAttempt?: readonly string[];
 }
 
 interface RunConfigJson {
@@ -71,6 +77,7 @@ interface RunConfigJson {
   readonly schedulerParams?: Partial<SchedulerParams>;
   readonly taskEstimates?: Readonly<Record<string, TaskEstimate>>;
   readonly platform: string;
+  readonly crashOnFirstAttempt?: readonly string[];
 }
 
 /** Serializes a run's configuration (plans through `planToJson`, the format of plan files). */
@@ -83,6 +90,7 @@ export function runConfigToJson(config: RunConfig): string {
     ...(config.schedulerParams ? { schedulerParams: config.schedulerParams } : {}),
     ...(config.taskEstimates ? { taskEstimates: config.taskEstimates } : {}),
     platform: config.platform,
+    ...(config.crashOnFirstAttempt?.length ? { crashOnFirstAttempt: config.crashOnFirstAttempt } : {}),
   };
   return JSON.stringify(json);
 }
@@ -104,6 +112,7 @@ export function runConfigFromJson(text: string, where: string): RunConfig {
     ...(json.schedulerParams ? { schedulerParams: json.schedulerParams } : {}),
     ...(json.taskEstimates ? { taskEstimates: json.taskEstimates } : {}),
     platform: json.platform,
+    ...(json.crashOnFirstAttempt ? { crashOnFirstAttempt: json.crashOnFirstAttempt } : {}),
   };
 }
 

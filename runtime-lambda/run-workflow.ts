@@ -47,6 +47,8 @@ export interface RunWorkflowOptions {
   readonly params?: Readonly<Record<string, string | number | boolean | null>>;
   /** Leave the run's keys in Redis after the run (debugging); default false. */
   readonly keepKeys?: boolean;
+  /** Fault injection (`RunConfig.crashOnFirstAttempt`): tasks whose first attempt kills its worker's process. */
+  readonly crashOnFirstAttempt?: readonly string[];
 }
 
 /** A completed real run. */
@@ -63,6 +65,8 @@ export interface WorkflowRunResult {
   /** Records that failed validation against the trace schema (should be none), with the problems found. */
   readonly invalidRecords: readonly { readonly record: unknown; readonly problems: readonly RecordProblem[] }[];
   readonly workersLaunched: number;
+  /** Instance id → the platform's request id of its invocation, where the platform gave one (Lambda, the gateway). */
+  readonly requestIds: ReadonlyMap<string, string>;
   /** Intermediate outputs still in Redis when the run had completed (must be none). */
   readonly leftoverIntermediateKeys: readonly string[];
   /** Counters, TASK_READY and exec-start records still in Redis when the run had completed (must be none). */
@@ -96,6 +100,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       throw new WorkflowRunError(`run '${runId}': task '${task.id}' declares ${task.staticInputBytes} static input bytes but none were given`);
     }
   }
+  for (const taskId of options.crashOnFirstAttempt ?? []) {
+    if (!workflow.tasks.has(taskId)) throw new WorkflowRunError(`run '${runId}': crashOnFirstAttempt names task '${taskId}', which workflow '${workflow.name}' does not have`);
+  }
+  if ((options.crashOnFirstAttempt?.length ?? 0) > 0 && options.invoker.platform === 'in-process') {
+    throw new WorkflowRunError(`run '${runId}': crashOnFirstAttempt kills the worker's process, which in-process is this one; use the local gateway`);
+  }
   const workerRedisUrl = options.workerRedisUrl === null ? undefined : (options.workerRedisUrl ?? options.redisUrl);
   const redis = await connectRedis(options.redisUrl, `${runId}/client`);
   const subscriber = await connectRedis(options.redisUrl, `${runId}/client-sub`);
@@ -122,17 +132,22 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       platform: options.invoker.platform,
       ...(options.schedulerParams ? { schedulerParams: options.schedulerParams } : {}),
       ...(options.taskEstimates ? { taskEstimates: options.taskEstimates } : {}),
+      ...(options.crashOnFirstAttempt?.length ? { crashOnFirstAttempt: options.crashOnFirstAttempt } : {}),
     });
-    for (const invocation of initialInvocations(ctx)) {
-      await startWorker(options.invoker, sink, {
-        runId,
-        workerId: invocation.workerId,
-        resources: invocation.resources,
-        taskIds: invocation.taskIds,
-        preWarm: false,
-        ...(workerRedisUrl ? { redisUrl: workerRedisUrl } : {}),
-      });
-    }
+    // All at once, as the core asks for them together: one after another, each Invoke call (≈10 ms through the SDK
+    // and the gateway) would delay every later initial worker.
+    await Promise.all(
+      initialInvocations(ctx).map((invocation) =>
+        startWorker(options.invoker, sink, {
+          runId,
+          workerId: invocation.workerId,
+          resources: invocation.resources,
+          taskIds: invocation.taskIds,
+          preWarm: false,
+          ...(workerRedisUrl ? { redisUrl: workerRedisUrl } : {}),
+        }),
+      ),
+    );
 
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
     const failIfBroken = async (waitingFor: string) => {
@@ -175,6 +190,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       ...(await scanKeys(redis, keys.execStarts)),
     ];
     const { records, invalidRecords } = collectRecords(runId, workflow, plan, options, await sink.records(), completion);
+    const requestIds = await sink.requestIds();
     if (!options.keepKeys) await deleteKeys(redis, await scanKeys(redis, keys.all));
     return {
       runId,
@@ -184,6 +200,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       records,
       invalidRecords,
       workersLaunched: invocations,
+      requestIds,
       leftoverIntermediateKeys,
       leftoverMetadataKeys,
       leftoverKeysAfterCleanup: await scanKeys(redis, keys.all),

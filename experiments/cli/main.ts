@@ -5,10 +5,13 @@ import { compareCommand } from './commands/compare.js';
 import { importCommand } from './commands/import-wfcommons.js';
 import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
+import { runCommand } from './commands/run.js';
 import { simulateCommand } from './commands/simulate.js';
+import { tracesCollectCommand } from './commands/traces-collect.js';
 import { tracesGenerateCommand } from './commands/traces-generate.js';
 import { tracesSchemaCommand } from './commands/traces-schema.js';
 import { tracesValidateCommand } from './commands/traces-validate.js';
+import { validateCommand } from './commands/validate.js';
 import { workloadsCommand } from './commands/workloads.js';
 
 /** The `bench` command line: every octoplan job a researcher runs from a shell. */
@@ -17,9 +20,9 @@ async function main(argv: string[]): Promise<void> {
     .scriptName('bench')
     .usage('$0 <command> [options]\n\nPlan, simulate and benchmark DAG workflows on FaaS platforms.')
     .command('traces', 'Generate, validate and describe trace records (JSON Lines)', (y) =>
-      [tracesGenerateCommand, tracesValidateCommand, tracesSchemaCommand]
+      [tracesGenerateCommand, tracesCollectCommand, tracesValidateCommand, tracesSchemaCommand]
         .reduce((acc, add) => add(acc), y)
-        .demandCommand(1, 'name a traces command: generate, validate or schema'),
+        .demandCommand(1, 'name a traces command: generate, collect, validate or schema'),
     )
     .command(workloadsCommand)
     .command(predictCommand)
@@ -27,6 +30,8 @@ async function main(argv: string[]): Promise<void> {
     .command(importCommand)
     .command(compareCommand)
     .command(reportCommand)
+    .command(runCommand)
+    .command(validateCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .recommendCommands()

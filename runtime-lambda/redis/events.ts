@@ -34,10 +34,13 @@ export class RunPublisher {
     await this.redis.publish(this.keys.completedChannel(taskId), uploaded ? '1' : '0');
   }
 
-  /** Stores and publishes the run's completion (stored too, so a client that subscribed late still finds it). */
+  /**
+   * Stores and publishes the run's completion (stored too, so a client that subscribed late still finds it). The
+   * first stored completion stays: a sink re-run after a crash publishes again, later.
+   */
   async workflowCompleted(message: WorkflowCompletedMessage): Promise<void> {
     const text = JSON.stringify(message);
-    await this.redis.multi().set(this.keys.completion, text).publish(this.keys.workflowCompletedChannel, text).exec();
+    await this.redis.multi().set(this.keys.completion, text, 'NX').publish(this.keys.workflowCompletedChannel, text).exec();
   }
 }
 

@@ -21,6 +21,8 @@ export interface RunKeys {
   counter(counterKey: string): string;
   /** SCAN pattern matching every counter. */
   readonly counters: string;
+  /** Marker of a test fault already injected (`RunConfig.crashOnFirstAttempt`): the re-run does not crash again. */
+  crashMarker(taskId: string): string;
   /** The TASK_READY record of a task (a late subscriber probes it). */
   readyRecord(taskId: string): string;
   /** SCAN pattern matching every TASK_READY record. */
@@ -41,8 +43,12 @@ export interface RunKeys {
   readonly errorList: string;
   /** Invocations issued (client and workers count before sending), also numbers flexible instances. */
   readonly invocationCount: string;
+  /** Hash: invocation key → its number, and `<key>#sent` once it was sent (idempotent invocations, see `TraceSink`). */
+  readonly invocationsByKey: string;
   /** Workers that finished (after writing their trace records). */
   readonly workersDone: string;
+  /** Hash: instance id → the platform's request id of its invocation (Lambda's `awsRequestId`). */
+  readonly requestIds: string;
   /** Set once by the sink that completes the run: the completion message, for a client that subscribed late. */
   readonly completion: string;
 }
@@ -61,6 +67,7 @@ export function runKeys(runId: string): RunKeys {
     finalOutput: (taskId) => `${prefix}final:${taskId}`,
     counter: (key) => `${prefix}ctr:${key}`,
     counters: `${prefix}ctr:*`,
+    crashMarker: (taskId) => `${prefix}crashed:${taskId}`,
     readyRecord: (taskId) => `${prefix}readyrec:${taskId}`,
     readyRecords: `${prefix}readyrec:*`,
     execStart: (taskId) => `${prefix}execstart:${taskId}`,
@@ -71,7 +78,9 @@ export function runKeys(runId: string): RunKeys {
     traceList: `${prefix}trace`,
     errorList: `${prefix}errors`,
     invocationCount: `${prefix}invocations`,
+    invocationsByKey: `${prefix}invocations-by-key`,
     workersDone: `${prefix}workers-done`,
+    requestIds: `${prefix}request-ids`,
     completion: `${prefix}completion`,
   };
 }

@@ -3,8 +3,25 @@ import type { RunKeys } from './keys.js';
 import { deleteKeys } from './storage.js';
 
 /**
- * Coordination metadata of one run: the scheduler core's atomic counters (Redis INCR, keyed by the core's
- * `counterKey`), TASK_READY records, and exec-start records of duplicable tasks.
+ * Adds `ARGV[1]` to the counter hash `KEYS[1]` unless it is there, and returns its rank: the number of members once
+ * it was first added. One script, so atomic; a repeated call for the same member returns the same rank.
+ */
+const COUNT_ONCE_SCRIPT = `
+local rank = redis.call('HGET', KEYS[1], ARGV[1])
+if rank then return tonumber(rank) end
+rank = redis.call('HLEN', KEYS[1]) + 1
+redis.call('HSET', KEYS[1], ARGV[1], rank)
+return rank`;
+
+/**
+ * Coordination metadata of one run: the scheduler core's atomic counters (keyed by the core's `counterKey`),
+ * TASK_READY records, and exec-start records of duplicable tasks.
+ *
+ * A counter is a hash from the task that counted (the core's `byTaskId`) to the value its increment returned, so
+ * an increment is idempotent: a worker re-run by Lambda's async retry after a crash repeats its increments and gets
+ * the answers its first attempt got, and the core takes the same decisions (a bare INCR would count the upstream
+ * twice; a set with SCARD would count once but could answer "complete" to the re-run when another upstream finished
+ * in between, so both would run the child). See README.md, "Crashes and retries".
  */
 export class RunMetadata {
   constructor(
@@ -12,15 +29,17 @@ export class RunMetadata {
     private readonly keys: RunKeys,
   ) {}
 
-  /** Atomically increments a counter and returns the value after this increment. */
-  async increment(counterKey: string): Promise<number> {
-    return this.redis.incr(this.keys.counter(counterKey));
+  /**
+   * Counts `byTaskId` in a counter once and returns the counter's value right after that count; calling it again
+   * for the same task returns the same value and counts nothing.
+   */
+  async increment(counterKey: string, byTaskId: string): Promise<number> {
+    return Number(await this.redis.eval(COUNT_ONCE_SCRIPT, 1, this.keys.counter(counterKey), byTaskId));
   }
 
-  /** Reads a counter without changing it; 0 when absent. */
+  /** Reads a counter (how many tasks counted) without changing it; 0 when absent. */
   async read(counterKey: string): Promise<number> {
-    const value = await this.redis.get(this.keys.counter(counterKey));
-    return value === null ? 0 : Number(value);
+    return this.redis.hlen(this.keys.counter(counterKey));
   }
 
   /** Which of `taskIds` have a TASK_READY record, in one round trip. */

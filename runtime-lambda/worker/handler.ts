@@ -31,6 +31,7 @@ export function createHandler(options: HandlerOptions = {}): Handler<unknown, Wo
       invoker,
       redisUrl: resolveRedisUrl(options.redisUrl ?? invocation.redisUrl),
       coldStart,
+      ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
     });
   };

@@ -30,16 +30,33 @@ export interface WorkerStart {
   readonly resources: ResourceConfig;
   readonly taskIds: readonly string[];
   readonly preWarm: boolean;
+  /** For a pre-warm: the task whose planned pre-warm this is (identifies the invocation in the run). */
+  readonly forTaskId?: string;
   readonly redisUrl?: string;
 }
 
 /**
- * Counts the invocation in the run's metadata (before sending, so the client never sees every counted worker
- * finished while one is still on its way), names the instance, stamps the time and invokes. Used by the client for
- * the initial workers and by workers for every worker they start.
+ * What identifies an invocation within a run, for sending it at most once when a worker is re-run: a fixed worker is
+ * invoked once per run, a flexible worker once per set of tasks (each task is dispatched once), a pre-warm once per
+ * task that plans it.
  */
-export async function startWorker(invoker: Invoker, sink: TraceSink, start: WorkerStart): Promise<WorkerInvocation> {
-  const n = await sink.countInvocation();
+export function invocationKey(start: WorkerStart): string {
+  if (start.preWarm) return `prewarm:${start.forTaskId ?? start.taskIds.join(',')}`;
+  if (start.workerId !== null) return `fixed:${start.workerId}`;
+  return `flex:${[...start.taskIds].sort().join(',')}`;
+}
+
+/**
+ * Counts the invocation in the run's metadata (before sending, so the client never sees every counted worker
+ * finished while one is still on its way), names the instance, stamps the time and invokes, then marks it sent.
+ * Used by the client for the initial workers and by workers for every worker they start. Idempotent per
+ * `invocationKey`: a worker re-run after a crash does not count or send again what its first attempt sent (a crash
+ * between the send and the mark sends it twice: at least once, never lost). Returns undefined when already sent.
+ */
+export async function startWorker(invoker: Invoker, sink: TraceSink, start: WorkerStart): Promise<WorkerInvocation | undefined> {
+  const key = invocationKey(start);
+  const { n, sent } = await sink.reserveInvocation(key);
+  if (sent) return undefined;
   const instanceId = start.preWarm ? `prewarm-${n}` : start.workerId ?? `flex-${n}`;
   const invocation: WorkerInvocation = {
     runId: start.runId,
@@ -56,5 +73,6 @@ export async function startWorker(invoker: Invoker, sink: TraceSink, start: Work
   } catch (e) {
     throw new Error(`run '${start.runId}': invoking ${instanceId} for [${start.taskIds.join(', ')}] failed: ${(e as Error).message}`);
   }
+  await sink.markInvocationSent(key);
   return invocation;
 }

@@ -9,7 +9,7 @@ import {
   type WorkerEvent,
   type WorkerState,
 } from '../../core/scheduler/index.js';
-import type { Workflow } from '../../core/workflow.js';
+import type { Task, Workflow } from '../../core/workflow.js';
 import { loadRunConfig, type RunConfig } from '../run-config.js';
 import { closeRedis, connectRedis } from '../redis/connection.js';
 import { RunPublisher, RunSubscriber, type RunNotification } from '../redis/events.js';
@@ -37,6 +37,8 @@ export interface RunWorkerOptions {
   readonly redisUrl: string;
   /** The first invocation served by this execution environment. */
   readonly coldStart: boolean;
+  /** Lambda's request id of this invocation, left for the client so it can match the platform's own records. */
+  readonly requestId?: string;
   readonly observe?: (observation: WorkerObservation) => void;
 }
 
@@ -58,21 +60,33 @@ const epochNow = () => performance.timeOrigin + performance.now();
 export async function runWorker(invocation: WorkerInvocation, options: RunWorkerOptions): Promise<WorkerOutcome> {
   const keys = runKeys(invocation.runId);
   const name = `${invocation.runId}/${invocation.instanceId}`;
-  const redis = await connectRedis(options.redisUrl, name);
+  // A fixed worker always subscribes (to its tasks' TASK_READY), so its second connection opens while the first
+  // loads the run, not after the worker is ready; others open it if and when the core asks them to subscribe.
+  const subscriberConnecting =
+    invocation.workerId !== null && !invocation.preWarm ? connectRedis(options.redisUrl, `${name}/sub`) : undefined;
+  subscriberConnecting?.catch(() => {});
+  let redis: Redis;
+  try {
+    redis = await connectRedis(options.redisUrl, name);
+  } catch (e) {
+    if (subscriberConnecting) await subscriberConnecting.then(closeRedis, () => {});
+    throw e;
+  }
   const sink = new TraceSink(redis, keys);
   let loop: WorkerLoop | undefined;
   try {
     const config = await loadRunConfig(redis, keys, invocation.runId);
-    loop = new WorkerLoop(invocation, config, options, redis, keys, sink);
+    loop = new WorkerLoop(invocation, config, options, redis, keys, sink, subscriberConnecting);
     const records = await loop.run();
-    await sink.finishWorker(records);
+    await sink.finishWorker(records, options.requestId ? { instanceId: invocation.instanceId, requestId: options.requestId } : undefined);
     return { instanceId: invocation.instanceId, tasksExecuted: loop.tasksExecuted };
   } catch (e) {
     const message = `${name}: ${(e as Error).message}`;
     await sink.reportFailure({ instanceId: invocation.instanceId, message }).catch(() => {});
     throw new Error(message, { cause: e });
   } finally {
-    await loop?.close();
+    if (loop) await loop.close();
+    else if (subscriberConnecting) await subscriberConnecting.then(closeRedis, () => {});
     await closeRedis(redis);
   }
 }
@@ -111,6 +125,8 @@ class WorkerLoop {
     private readonly redis: Redis,
     private readonly keys: RunKeys,
     private readonly sink: TraceSink,
+    /** The subscriber connection, already being opened (fixed workers). */
+    private readonly subscriberConnecting: Promise<Redis> | undefined,
   ) {
     this.workflow = config.workflow;
     this.ctx = createSchedulerContext(config.workflow, config.plan, config.schedulerParams);
@@ -159,6 +175,7 @@ class WorkerLoop {
 
   async close(): Promise<void> {
     if (this.subscriberConnection) await closeRedis(this.subscriberConnection);
+    else if (this.subscriberConnecting) await this.subscriberConnecting.then(closeRedis, () => {});
   }
 
   private push(event: WorkerEvent): void {
@@ -197,7 +214,8 @@ class WorkerLoop {
         this.heldNotifications ??= [];
         const subscribe = async () => {
           if (!this.subscriber) {
-            this.subscriberConnection = await connectRedis(this.options.redisUrl, `${this.invocation.runId}/${this.invocation.instanceId}/sub`);
+            this.subscriberConnection = await (this.subscriberConnecting ??
+              connectRedis(this.options.redisUrl, `${this.invocation.runId}/${this.invocation.instanceId}/sub`));
             this.subscriber = new RunSubscriber(this.subscriberConnection, this.keys, (n) => this.notify(n));
           }
           await this.subscriber.subscribe(command.readyTaskIds, command.completedTaskIds);
@@ -258,7 +276,7 @@ class WorkerLoop {
       }
       case 'increment-counter':
         return this.answer(async () => {
-          const value = await this.metadata.increment(counterKey(command.counter));
+          const value = await this.metadata.increment(counterKey(command.counter), command.byTaskId);
           return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
         }, `incrementing counter '${counterKey(command.counter)}' for '${command.byTaskId}'`);
       case 'read-counter':
@@ -291,6 +309,7 @@ class WorkerLoop {
             resources: command.resources,
             taskIds: [],
             preWarm: true,
+            forTaskId: command.taskId,
             ...(this.invocation.redisUrl ? { redisUrl: this.invocation.redisUrl } : {}),
           });
           return { kind: 'pre-warm-done' };
@@ -354,29 +373,44 @@ class WorkerLoop {
       // A worker deciding whether to duplicate this task needs to know how long the original has been running.
       this.send(this.metadata.recordExecStart(taskId, epochNow()), `recording the start of '${taskId}'`);
     }
-    setImmediate(() => {
-      if (this.failure) return;
-      try {
-        const inputs = task.upstream.map((u) => {
-          const bytes = this.local.get(u);
-          if (!bytes) throw new Error(`its input '${u}' is not on worker ${this.invocation.instanceId}`);
-          return bytes;
-        });
-        const staticInput = task.staticInputBytes > 0 ? this.staticLocal.get(taskId) : undefined;
-        if (task.staticInputBytes > 0 && staticInput === undefined) throw new Error(`its static input is not on worker ${this.invocation.instanceId}`);
-        const fn = getTaskFunction(this.workflow.name, task.functionName);
-        const startMs = this.now();
-        const output = fn({ taskId, inputs, staticInput });
-        const endMs = this.now();
-        const inputBytes = inputs.reduce((sum, b) => sum + b.length, staticInput?.length ?? 0);
-        this.trace.executed(taskId, inputBytes, output.length, startMs, endMs);
-        this.tasksExecuted++;
-        if (!this.local.has(taskId)) this.local.set(taskId, output);
-        this.push({ kind: 'exec-done', taskId, outputBytes: output.length });
-      } catch (e) {
-        this.fail(new Error(`task '${taskId}' (${task.functionName}${duplicate ? ', duplicate' : ''}) failed: ${(e as Error).message}`, { cause: e }));
-      }
-    });
+    if (this.config.crashOnFirstAttempt?.includes(taskId) && !duplicate) {
+      // The test fault: the first worker to get here dies like an instance killed mid-task (no error reported, no
+      // records written); the marker lets Lambda's retry of the same event run the task.
+      this.send(
+        this.redis.set(this.keys.crashMarker(taskId), this.invocation.instanceId, 'NX').then((set) => {
+          if (set === 'OK') process.kill(process.pid, 'SIGKILL');
+          this.runTask(task, taskId, duplicate);
+        }),
+        `checking the crash marker of '${taskId}'`,
+      );
+      return;
+    }
+    setImmediate(() => this.runTask(task, taskId, duplicate));
+  }
+
+  /** Runs a task's code on inputs already on this worker and answers `exec-done`. */
+  private runTask(task: Task, taskId: string, duplicate: boolean): void {
+    if (this.failure) return;
+    try {
+      const inputs = task.upstream.map((u) => {
+        const bytes = this.local.get(u);
+        if (!bytes) throw new Error(`its input '${u}' is not on worker ${this.invocation.instanceId}`);
+        return bytes;
+      });
+      const staticInput = task.staticInputBytes > 0 ? this.staticLocal.get(taskId) : undefined;
+      if (task.staticInputBytes > 0 && staticInput === undefined) throw new Error(`its static input is not on worker ${this.invocation.instanceId}`);
+      const fn = getTaskFunction(this.workflow.name, task.functionName);
+      const startMs = this.now();
+      const output = fn({ taskId, inputs, staticInput });
+      const endMs = this.now();
+      const inputBytes = inputs.reduce((sum, b) => sum + b.length, staticInput?.length ?? 0);
+      this.trace.executed(taskId, inputBytes, output.length, startMs, endMs);
+      this.tasksExecuted++;
+      if (!this.local.has(taskId)) this.local.set(taskId, output);
+      this.push({ kind: 'exec-done', taskId, outputBytes: output.length });
+    } catch (e) {
+      this.fail(new Error(`task '${taskId}' (${task.functionName}${duplicate ? ', duplicate' : ''}) failed: ${(e as Error).message}`, { cause: e }));
+    }
   }
 
   /**

@@ -1,0 +1,61 @@
+import { writeFile } from 'node:fs/promises';
+import type { Argv, CommandModule } from 'yargs';
+import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
+import { parseOptimizationChoice } from '../../compare/choices.js';
+import { formatValidationReport, runValidation } from '../../validate/validate.js';
+import { UsageError } from '../errors.js';
+import { listOption } from '../options.js';
+
+interface ValidateArgs {
+  workloads: string;
+  planners: string;
+  optimizations: string;
+  'warm-up-runs': number;
+  'fit-runs': number;
+  'test-runs': number;
+  redis?: string;
+  seed: string;
+  json?: string;
+  quiet: boolean;
+}
+
+/**
+ * `bench validate`: the simulator against real runs through the local gateway (see `experiments/validate/`):
+ * fitted on one set of runs, its error measured on runs the fit never saw.
+ */
+export const validateCommand: CommandModule<object, ValidateArgs> = {
+  command: 'validate',
+  describe: 'Measure the simulator against real runs: fit a local profile and predictions on some runs, compare on others',
+  builder: (y: Argv) =>
+    y
+      .option('workloads', { type: 'string', default: 'all', describe: `comma-separated (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')}) or 'all'` })
+      .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
+      .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
+      .option('warm-up-runs', { type: 'number', default: 1, describe: 'runs per case before the fit runs, used for nothing' })
+      .option('fit-runs', { type: 'number', default: 4, describe: 'real runs per case to fit on' })
+      .option('test-runs', { type: 'number', default: 4, describe: 'real runs per case to measure the error on (and as many simulations)' })
+      .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
+      .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of static inputs and simulations' })
+      .option('json', { type: 'string', describe: 'also write the full report as JSON to this file' })
+      .option('quiet', { type: 'boolean', default: false, describe: 'no progress line per run (stderr)' }) as unknown as Argv<ValidateArgs>,
+  handler: async (args) => {
+    for (const flag of ['fit-runs', 'test-runs'] as const) {
+      if (!Number.isInteger(args[flag]) || args[flag] < 1) throw new UsageError(`--${flag} must be a positive integer, got ${args[flag]}`);
+    }
+    if (!Number.isInteger(args['warm-up-runs']) || args['warm-up-runs'] < 0) throw new UsageError(`--warm-up-runs must be an integer >= 0, got ${args['warm-up-runs']}`);
+    const workloads = args.workloads === 'all' ? RUNTIME_WORKLOADS.map((w) => w.name) : listOption(args.workloads);
+    const report = await runValidation({
+      workloads,
+      planners: listOption(args.planners),
+      optimizations: parseOptimizationChoice(args.optimizations),
+      warmUpRuns: args['warm-up-runs'],
+      fitRuns: args['fit-runs'],
+      testRuns: args['test-runs'],
+      seed: args.seed,
+      ...(args.redis ? { redisUrl: args.redis } : {}),
+      ...(args.quiet ? {} : { progress: (line: string) => console.error(line) }),
+    });
+    console.log(formatValidationReport(report));
+    if (args.json) await writeFile(args.json, JSON.stringify(report, null, 2) + '\n', 'utf8');
+  },
+};

@@ -1,0 +1,192 @@
+import type { TraceRecord } from '../../core/trace-records.js';
+import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
+import type { Latency, PlatformModel } from '../../simulator/platform-model.js';
+
+/** Options of `fitPlatformProfile`: what the records cannot tell, taken from the platform's configuration. */
+export interface FitProfileOptions {
+  /** Profile name (`simulator:<profile>` in simulated traces). */
+  readonly profile: string;
+  /** Where everything not fitted comes from (prices, CPU rule, failures); default the AWS profile. */
+  readonly base?: PlatformModel;
+  /** The platform's concurrency limit (the gateway's `concurrencyLimit`). */
+  readonly concurrencyLimit?: number;
+  /** The platform's keep-alive of idle instances (the gateway's `keepAliveMs`). */
+  readonly keepAliveMs?: number;
+}
+
+/** What went into a fit and what came out, for the report. */
+export interface ProfileFit {
+  readonly model: PlatformModel;
+  readonly samples: { readonly runs: number; readonly warmStarts: number; readonly coldStarts: number; readonly transfers: number };
+  /** Start-up of a warm worker (invocation to ready), as fitted. */
+  readonly warmStart: Latency;
+  /** Extra start-up of a cold worker over a warm one, as fitted. */
+  readonly coldExtra: Latency;
+  /** Fixed cost of one transfer (Redis round trip) and bytes per ms beyond it. */
+  readonly transfer: { readonly opLatencyMs: number; readonly sigma: number; readonly bytesPerMs: number };
+  /** Parts the records could not inform, and what was used instead. */
+  readonly notes: readonly string[];
+}
+
+/** Smallest duration a log is taken of: recorded times are rounded to µs and can be 0. */
+const MIN_MS = 0.001;
+
+/** Median of a list (the mean of the middle two for an even length); NaN when empty. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Standard deviation of ln(x): the sigma of a lognormal fitted to `values`; 0 for fewer than two values. */
+export function logSigma(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v)));
+  const mean = logs.reduce((s, x) => s + x, 0) / logs.length;
+  return Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (logs.length - 1));
+}
+
+/**
+ * Ordinary least squares of `ms = intercept + slope × bytes`. Undefined with fewer than two distinct sizes (no slope
+ * can be told from one size).
+ */
+export function fitLine(points: readonly { bytes: number; ms: number }[], weights?: readonly number[]): { intercept: number; slope: number } | undefined {
+  if (new Set(points.map((p) => p.bytes)).size < 2) return undefined;
+  const w = (i: number) => weights?.[i] ?? 1;
+  let sw = 0;
+  let sx = 0;
+  let sy = 0;
+  points.forEach((p, i) => {
+    sw += w(i);
+    sx += w(i) * p.bytes;
+    sy += w(i) * p.ms;
+  });
+  const meanX = sx / sw;
+  const meanY = sy / sw;
+  let sxy = 0;
+  let sxx = 0;
+  points.forEach((p, i) => {
+    sxy += w(i) * (p.bytes - meanX) * (p.ms - meanY);
+    sxx += w(i) * (p.bytes - meanX) ** 2;
+  });
+  const slope = sxy / sxx;
+  return { intercept: meanY - slope * meanX, slope };
+}
+
+/**
+ * Least absolute deviations line (median regression) by iteratively reweighted least squares. Used for transfers
+ * because a recorded transfer also holds any time its worker's single thread spent on other work before the reply
+ * was handled (a task's code runs to completion): a minority of long outliers the simulator models separately (CPU),
+ * which would pull a least-squares line up.
+ */
+export function fitMedianLine(points: readonly { bytes: number; ms: number }[], iterations = 30): { intercept: number; slope: number } | undefined {
+  let line = fitLine(points);
+  if (!line) return undefined;
+  for (let i = 0; i < iterations; i++) {
+    const current: { intercept: number; slope: number } = line;
+    const weights = points.map((p) => 1 / Math.max(1e-3, Math.abs(p.ms - (current.intercept + current.slope * p.bytes))));
+    line = fitLine(points, weights) ?? current;
+  }
+  return line;
+}
+
+/** A lognormal sigma from the middle of the data: (ln q84 − ln q16) / 2, insensitive to a tail of outliers. */
+export function robustLogSigma(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v))).sort((a, b) => a - b);
+  const at = (q: number) => {
+    const h = (logs.length - 1) * q;
+    const lo = Math.floor(h);
+    return logs[lo]! + (h - lo) * (logs[Math.ceil(h)]! - logs[lo]!);
+  };
+  return (at(0.8413) - at(0.1587)) / 2;
+}
+
+/**
+ * Derives a platform profile from real runs' trace records (decision 6 of the research notes): start-ups from the
+ * worker records (`readyAtMs - invokedAtMs`: the Invoke call, queueing, dispatch and, when cold, INIT, as the
+ * simulator's `startupMs` spans them), transfer speed and per-operation latency from the task records' downloads and
+ * uploads (a median-regression line through size → duration, `fitMedianLine`, with a quantile-based spread). How
+ * the fitted figures map onto the model:
+ *
+ * - warm start-up → `invoke.dispatch` (median, lognormal sigma); `invoke.apiCall` and `startup.warmMs` 0, because
+ *   the recorded start-up already holds the Invoke call;
+ * - cold minus warm median → `startup.runtimeInit` (sigma of the cold samples); the other cold-start terms 0;
+ * - the line's intercept → `storage.opLatency` and, being one Redis round trip too, `metadata.counter` and
+ *   `metadata.notify` (the records hold no counter or pub/sub timings); its slope → `storage.bandwidthBytesPerMs`,
+ *   flat in memory (loopback does not scale with the memory setting) and not shared at the server;
+ * - concurrency limit and keep-alive from the options; prices, CPU rule and failures from `base`.
+ *
+ * Nothing is fitted from the runs a validation measures its error on: the caller passes the fit set only.
+ */
+export function fitPlatformProfile(records: readonly TraceRecord[], options: FitProfileOptions): ProfileFit {
+  const base = options.base ?? DEFAULT_PLATFORM_MODEL;
+  const notes: string[] = [];
+  const warm: number[] = [];
+  const cold: number[] = [];
+  const transfers: { bytes: number; ms: number }[] = [];
+  let runs = 0;
+  for (const record of records) {
+    if (record.type === 'run') runs++;
+    else if (record.type === 'worker') (record.start === 'warm' ? warm : cold).push(record.readyAtMs - record.invokedAtMs);
+    else if (record.type === 'task') {
+      for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0) transfers.push({ bytes: t.sizeBytes, ms: t.durationMs });
+    }
+  }
+
+  let warmStart: Latency;
+  if (warm.length > 0) warmStart = { medianMs: median(warm), sigma: logSigma(warm) };
+  else {
+    warmStart = { medianMs: base.invoke.apiCall.medianMs + base.invoke.dispatch.medianMs + base.startup.warmMs, sigma: base.invoke.dispatch.sigma };
+    notes.push('no warm start in the records: warm start-up from the base profile');
+  }
+  let coldExtra: Latency;
+  if (cold.length > 0) coldExtra = { medianMs: Math.max(0, median(cold) - warmStart.medianMs), sigma: logSigma(cold) };
+  else {
+    coldExtra = { medianMs: base.startup.platformColdOverheadMs + base.startup.runtimeInit.medianMs + base.startup.codeInitMs, sigma: base.startup.runtimeInit.sigma };
+    notes.push('no cold start in the records: cold start-up from the base profile');
+  }
+
+  const line = fitMedianLine(transfers);
+  let transfer: ProfileFit['transfer'];
+  if (line && line.slope > 0) {
+    const opLatencyMs = Math.max(MIN_MS, line.intercept);
+    const bytesPerMs = 1 / line.slope;
+    // Spread of each transfer around the line, as a lognormal sigma of the fixed part's noise.
+    const ratios = transfers.map((t) => Math.max(MIN_MS, t.ms) / (opLatencyMs + t.bytes / bytesPerMs));
+    transfer = { opLatencyMs, sigma: robustLogSigma(ratios), bytesPerMs };
+    if (line.intercept < MIN_MS) notes.push(`transfer line intercept ${line.intercept.toFixed(3)} ms clamped to ${MIN_MS} ms`);
+  } else {
+    transfer = { opLatencyMs: base.storage.opLatency.medianMs, sigma: base.storage.opLatency.sigma, bytesPerMs: base.storage.bandwidthBytesPerMs };
+    notes.push(`transfers do not determine a line (${transfers.length} with data): storage from the base profile`);
+  }
+  notes.push('counter and notification latencies are not in the records: one Redis round trip each (the transfer intercept)');
+
+  const roundTrip: Latency = { medianMs: transfer.opLatencyMs, sigma: transfer.sigma };
+  const model: PlatformModel = {
+    ...base,
+    profile: options.profile,
+    invoke: { ...base.invoke, apiCall: { medianMs: 0, sigma: 0 }, dispatch: warmStart },
+    startup: {
+      ...base.startup,
+      warmMs: 0,
+      platformColdOverheadMs: 0,
+      runtimeInit: coldExtra,
+      codeInitMs: 0,
+      firstInvokeMs: [{ fromMb: 128, value: 0 }],
+      ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
+    },
+    concurrency: { ...base.concurrency, ...(options.concurrencyLimit !== undefined ? { accountLimit: options.concurrencyLimit } : {}) },
+    storage: {
+      ...base.storage,
+      opLatency: roundTrip,
+      bandwidthBytesPerMs: transfer.bytesPerMs,
+      fullBandwidthFromMb: 128,
+      serverBandwidthBytesPerMs: transfer.bytesPerMs,
+    },
+    metadata: { counter: roundTrip, notify: roundTrip },
+    failures: { ...base.failures, workerFailureProbability: 0, taskFailureProbability: 0 },
+  };
+  return { model, samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length }, warmStart, coldExtra, transfer, notes };
+}

@@ -1,0 +1,94 @@
+import { ConfigError } from '../../core/errors.js';
+import type { Plan } from '../../core/plan.js';
+import { collectSamples, createPredictions, type Predictions, type SampleSet, type StartupSample } from '../../core/predictions/index.js';
+import { resources, type ResourceConfig } from '../../core/resources.js';
+import { MEDIAN } from '../../core/sla.js';
+import type { TraceRecord, TraceRun } from '../../core/trace-records.js';
+import type { Workflow } from '../../core/workflow.js';
+import type { OptimizationPassName } from '../../planners/planner.js';
+import { loadPlanner, runPlanner } from '../../planners/registry.js';
+import { simulatorEstimator } from '../../planners/simulator-estimator.js';
+import { LOCAL_RUN_PARAMS } from '../../runtime-lambda/local-runtime.js';
+import { taskEstimatesFrom } from '../../runtime-lambda/run-workflow.js';
+import type { TaskEstimate } from '../../runtime-lambda/run-config.js';
+import { buildRuntimeWorkload, type RuntimeWorkloadInstance } from '../../runtime-lambda/tasks/registry.js';
+import type { PlatformModel } from '../../simulator/platform-model.js';
+import { generateHistory } from '../../traces/synthetic/history-generator.js';
+import { groupRuns } from '../../traces/trace-runs.js';
+
+/** Memory that buys one vCPU on Lambda (and in the gateway's cgroup quota). */
+const MB_PER_VCPU = 1769;
+
+/**
+ * The resources of a local worker of `memoryMb`: Lambda's CPU share, but at most one vCPU. A worker runs its tasks'
+ * code on Node's single thread, one task at a time, so it never uses more than one core whatever its quota; planning
+ * and simulating with at most one vCPU makes the simulator's CPU sharing (n tasks on a worker each get vCPUs/n) agree
+ * with that: the last of n tasks ends when n tasks' work is done, as on the real worker.
+ */
+export function localResources(memoryMb: number): ResourceConfig {
+  return resources(memoryMb, Math.min(1, memoryMb / MB_PER_VCPU));
+}
+
+/** A workload built for a local run: `LOCAL_RUN_PARAMS` overridden by `params`, static inputs from `seed`. */
+export function localWorkload(name: string, seed: number | string, params: Readonly<Record<string, number>> = {}): RuntimeWorkloadInstance {
+  const canonical = name.replaceAll('-', '_');
+  return buildRuntimeWorkload(canonical, seed, { ...LOCAL_RUN_PARAMS[canonical], ...params });
+}
+
+/** A plan for a real run, and the planner-side task estimates the workers' task-dup decisions use. */
+export interface LocalPlan {
+  readonly plan: Plan;
+  readonly predictions: Predictions;
+  readonly taskEstimates: Record<string, TaskEstimate>;
+}
+
+/**
+ * Predictions for `workflow` from its runs in `history`, with start-up samples pooled over every run of
+ * `startupRuns` when given: start-ups belong to the platform, not to a workflow, and a workflow whose runs all found
+ * warm instances has no cold sample of its own.
+ */
+export function localPredictions(workflow: Workflow, history: readonly TraceRun[], startupRuns?: readonly TraceRun[]): Predictions {
+  const runs = history.filter((r) => r.header.workflow === workflow.name);
+  if (runs.length === 0) throw new ConfigError(`predictions for ${workflow.name}: the history holds no run of it`);
+  const own = collectSamples(runs, { workflow: workflow.name });
+  if (!startupRuns) return createPredictions(own);
+  const cold: StartupSample[] = [];
+  const warm: StartupSample[] = [];
+  for (const run of startupRuns) {
+    for (const w of run.workers) (w.start === 'cold' ? cold : warm).push({ startupMs: w.readyAtMs - w.invokedAtMs, resources: w.resources });
+  }
+  const pooled: SampleSet = { ...own, startups: { cold: cold.length > 0 ? cold : own.startups.cold, warm: warm.length > 0 ? warm : own.startups.warm } };
+  return createPredictions(pooled);
+}
+
+/**
+ * Plans `workflow` with `plannerName` as `bench simulate --planner` does: predictions from `history` (its runs of this
+ * workflow; start-ups pooled over `startupRuns`, see `localPredictions`), the planner's default memory sizes as local
+ * resources (`localResources`), the simulator on `platform` as estimator under the median SLA, then the optimization
+ * passes.
+ */
+export async function planLocal(
+  workflow: Workflow,
+  history: readonly TraceRun[],
+  plannerName: string,
+  optimizations: readonly OptimizationPassName[],
+  platform: PlatformModel,
+  startupRuns?: readonly TraceRun[],
+): Promise<LocalPlan> {
+  const predictions = localPredictions(workflow, history, startupRuns);
+  const planner = await loadPlanner(plannerName);
+  const configs = planner.defaultMemoryMb.map((mb) => localResources(mb)).sort((a, b) => b.memoryMb - a.memoryMb);
+  const estimate = simulatorEstimator(workflow, predictions, MEDIAN, platform);
+  const plan = runPlanner(planner, workflow, { predictions, sla: MEDIAN, resources: configs, estimate, optimizations });
+  return { plan, predictions, taskEstimates: taskEstimatesFrom(estimate(plan).tasks) };
+}
+
+/**
+ * The synthetic history (`traces/synthetic`) of a workload with the parameters of `workflowParams`: what plans come
+ * from when no real history is given. It models the reference's Python tasks on AWS, so its plans are shaped right
+ * but its predicted times are not this machine's.
+ */
+export function syntheticHistory(name: string, workflowParams: Readonly<Record<string, number>>, seed: number | string): TraceRun[] {
+  const records: TraceRecord[] = generateHistory(name, { runs: 6, seed, params: workflowParams });
+  return groupRuns(records).runs;
+}

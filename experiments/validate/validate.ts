@@ -1,0 +1,279 @@
+import { rngFor } from '../../core/random.js';
+import { MEDIAN } from '../../core/sla.js';
+import type { TraceRecord, TraceRun } from '../../core/trace-records.js';
+import type { OptimizationPassName } from '../../planners/planner.js';
+import { LocalRuntime, type LocalRunResult } from '../../runtime-lambda/local-runtime.js';
+import { functionNameFor } from '../../runtime-lambda/worker/invoker.js';
+import { sampledDurations } from '../../simulator/duration-sources.js';
+import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
+import type { PlatformModel } from '../../simulator/platform-model.js';
+import { summarizeRun } from '../../simulator/run-summary.js';
+import { simulate } from '../../simulator/simulate.js';
+import { groupRuns } from '../../traces/trace-runs.js';
+import { formatTable } from '../cli/table.js';
+import { compareCase, summarizeErrors, taskPredictionErrors, type CaseComparison, type ErrorSummary, type TaskPredictionErrors } from './errors.js';
+import { fitPlatformProfile, type ProfileFit } from './fit-profile.js';
+import { localWorkload, planLocal, syntheticHistory, type LocalPlan } from './local-plan.js';
+import { markPoolStartsWarm, withWarmPool } from './warm-pool.js';
+
+/** Options of `runValidation`. */
+export interface ValidateOptions {
+  readonly workloads: readonly string[];
+  readonly planners: readonly string[];
+  readonly optimizations: readonly OptimizationPassName[];
+  /** Real runs per workload × planner that the profile and the predictions are fitted on. */
+  readonly fitRuns: number;
+  /** Real runs per workload × planner of the plan made from the fit set: the runs the error is measured on. */
+  readonly testRuns: number;
+  /** Runs per workload × planner before the fit runs that are used for nothing (default 1). */
+  readonly warmUpRuns?: number;
+  readonly seed: string;
+  readonly redisUrl?: string;
+  /** Progress lines (one per run). */
+  readonly progress?: (line: string) => void;
+}
+
+/** One real run and what it was used for. */
+export interface RunUse {
+  readonly runId: string;
+  readonly workload: string;
+  readonly planner: string;
+  readonly role: 'warm-up' | 'fit' | 'test';
+  readonly makespanMs: number;
+  readonly coldStarts: number;
+  readonly workers: number;
+}
+
+/** Everything `bench validate` reports. */
+export interface ValidationReport {
+  readonly options: Omit<ValidateOptions, 'progress' | 'redisUrl'>;
+  readonly fit: ProfileFit;
+  readonly runs: readonly RunUse[];
+  readonly cases: readonly CaseComparison[];
+  readonly summary: ErrorSummary;
+  readonly taskErrors: TaskPredictionErrors;
+  readonly wallMs: number;
+}
+
+/**
+ * `bench validate`: measures the simulator against real runs through the local gateway, honestly (decision 6):
+ *
+ * 1. fit set: every workload × planner runs `warmUpRuns` times (discarded), then `fitRuns` times, with the planner's
+ *    plan from the synthetic history;
+ * 2. the local platform profile is fitted on all fit runs (`fitPlatformProfile`), and each workload's predictions on
+ *    its fit runs (every planner's);
+ * 3. test set: each planner plans the workload from that real history on the fitted profile; the plan runs
+ *    `testRuns` times for real (other static inputs than the fit runs') and as many times in the simulator (sampled
+ *    durations from the fit history, the same plan, each simulation starting with the warm pool its real run found);
+ * 4. per case, the mean simulated makespan and GB-s against the mean measured (both summarized on the fitted
+ *    profile's prices), the median and p90 absolute error over the cases, and the per-task execution-time
+ *    predictions (median SLA) against every measured task of the test runs.
+ */
+export async function runValidation(options: ValidateOptions): Promise<ValidationReport> {
+  const wallStart = performance.now();
+  const progress = options.progress ?? (() => {});
+  const runtime = await LocalRuntime.start(options.redisUrl ? { redisUrl: options.redisUrl } : {});
+  const uses: RunUse[] = [];
+  const record = (result: LocalRunResult, workload: string, planner: string, role: RunUse['role']) => {
+    const workers = result.records.filter((r) => r.type === 'worker');
+    const use: RunUse = {
+      runId: result.runId,
+      workload,
+      planner,
+      role,
+      makespanMs: result.makespanMs,
+      coldStarts: workers.filter((w) => w.type === 'worker' && w.start === 'cold').length,
+      workers: workers.length,
+    };
+    uses.push(use);
+    progress(`${role} ${workload} × ${planner}: ${use.makespanMs.toFixed(0)} ms, ${use.workers} workers (${use.coldStarts} cold)`);
+  };
+  try {
+    // 1. Fit set.
+    const fitRecords = new Map<string, TraceRecord[]>();
+    for (const workload of options.workloads) {
+      const records: TraceRecord[] = [];
+      const probe = localWorkload(workload, options.seed);
+      const history = syntheticHistory(probe.workflow.name, probe.params, options.seed);
+      for (const planner of options.planners) {
+        const { plan, taskEstimates } = await planLocal(probe.workflow, history, planner, options.optimizations, DEFAULT_PLATFORM_MODEL);
+        // One warm-up run per case, used for nothing: it starts the instances the plan needs and lets V8 compile the
+        // task code, so the fit set is not dominated by one-off process and JIT start-up.
+        for (let i = 0; i < (options.warmUpRuns ?? 1); i++) {
+          const instance = localWorkload(workload, `${options.seed}/warm-up/${planner}/${i}`);
+          const result = await runtime.run({ workflow: instance.workflow, plan, staticInputs: instance.staticInputs, taskEstimates, params: { ...instance.params, role: 'warm-up' } });
+          record(result, workload, planner, 'warm-up');
+        }
+        for (let i = 0; i < options.fitRuns; i++) {
+          const instance = localWorkload(workload, `${options.seed}/fit/${planner}/${i}`);
+          const result = await runtime.run({
+            workflow: instance.workflow,
+            plan,
+            staticInputs: instance.staticInputs,
+            taskEstimates,
+            params: { ...instance.params, role: 'fit' },
+          });
+          record(result, workload, planner, 'fit');
+          records.push(...result.records);
+        }
+      }
+      fitRecords.set(workload, records);
+    }
+
+    // 2. The platform profile, from the fit set only.
+    const fit = fitPlatformProfile([...fitRecords.values()].flat(), {
+      profile: 'local-gateway',
+      concurrencyLimit: runtime.gateway.options.concurrencyLimit,
+      keepAliveMs: runtime.gateway.options.keepAliveMs,
+    });
+
+    // 3. Test set, and the simulations of the same plans.
+    const allFitRuns = groupRuns([...fitRecords.values()].flat()).runs;
+    const cases: CaseComparison[] = [];
+    const taskPairs: { predictedMs: number; measuredMs: number }[] = [];
+    for (const workload of options.workloads) {
+      const history = groupRuns(fitRecords.get(workload)!).runs;
+      const probe = localWorkload(workload, options.seed);
+      for (const planner of options.planners) {
+        const local = await planLocal(probe.workflow, history, planner, options.optimizations, fit.model, allFitRuns);
+        const measured: { makespanMs: number; gbSeconds: number }[] = [];
+        const simulated: { makespanMs: number; gbSeconds: number }[] = [];
+        for (let i = 0; i < options.testRuns; i++) {
+          const pool = idlePool(runtime, local);
+          const instance = localWorkload(workload, `${options.seed}/test/${planner}/${i}`);
+          const result = await runtime.run({
+            workflow: instance.workflow,
+            plan: local.plan,
+            staticInputs: instance.staticInputs,
+            taskEstimates: local.taskEstimates,
+            params: { ...instance.params, role: 'test' },
+          });
+          record(result, workload, planner, 'test');
+          const run = onlyRun(result.records);
+          measured.push(metrics(run, fit.model, instance.workflow));
+          for (const task of run.tasks) {
+            if (task.execMs <= 0 && task.outputBytes === 0) continue;
+            taskPairs.push({ predictedMs: local.predictions.execMs(task.functionName, task.inputBytes, task.resources, MEDIAN), measuredMs: task.execMs });
+          }
+          simulated.push(simulateOnce(instance.workflow, local, fit.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`));
+        }
+        cases.push(compareCase(workload, planner, measured, simulated));
+      }
+    }
+    return {
+      options: {
+        workloads: options.workloads,
+        planners: options.planners,
+        optimizations: options.optimizations,
+        warmUpRuns: options.warmUpRuns ?? 1,
+        fitRuns: options.fitRuns,
+        testRuns: options.testRuns,
+        seed: options.seed,
+      },
+      fit,
+      runs: uses,
+      cases,
+      summary: summarizeErrors(cases),
+      taskErrors: taskPredictionErrors(taskPairs),
+      wallMs: performance.now() - wallStart,
+    };
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Idle worker instances per memory size of the plan's functions, right before a run (all are idle between runs). */
+function idlePool(runtime: LocalRuntime, local: LocalPlan): Map<number, number> {
+  const pool = new Map<number, number>();
+  for (const t of local.plan.tasks.values()) {
+    const mb = t.resources.memoryMb;
+    if (!pool.has(mb)) pool.set(mb, runtime.gateway.instanceCount(functionNameFor(t.resources)));
+  }
+  return pool;
+}
+
+function onlyRun(records: readonly TraceRecord[]): TraceRun {
+  const { runs, problems } = groupRuns(records);
+  if (runs.length !== 1 || problems.length > 0) throw new Error(`a real run's records do not form one run: ${problems.map((p) => p.message).join('; ')}`);
+  return runs[0]!;
+}
+
+function metrics(run: TraceRun, model: PlatformModel, workflow: Parameters<typeof summarizeRun>[1]): { makespanMs: number; gbSeconds: number } {
+  const summary = summarizeRun(run, workflow, model);
+  return { makespanMs: summary.makespanMs, gbSeconds: summary.billing.gbSeconds };
+}
+
+/** One simulation of the plan: sampled durations from the fit history, the fitted profile, the real run's warm pool. */
+function simulateOnce(
+  workflow: Parameters<typeof simulate>[0],
+  local: LocalPlan,
+  model: PlatformModel,
+  pool: ReadonlyMap<number, number>,
+  seed: string,
+): { makespanMs: number; gbSeconds: number } {
+  const rng = (name: string) => rngFor(seed, `durations/${name}`);
+  const durations = withWarmPool(
+    sampledDurations(local.predictions, model, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') }),
+    pool,
+  );
+  const result = simulate(workflow, local.plan, { platform: model, durations, seed });
+  const records = markPoolStartsWarm(result.records, durations.servedWarm);
+  return metrics(onlyRun(records), model, workflow);
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
+
+/** The report as `bench validate` prints it. */
+export function formatValidationReport(report: ValidationReport): string {
+  const { fit, summary, taskErrors, options } = report;
+  const lines: string[] = [];
+  const fitRuns = report.runs.filter((r) => r.role === 'fit');
+  const testRuns = report.runs.filter((r) => r.role === 'test');
+  const warmUps = report.runs.filter((r) => r.role === 'warm-up');
+  lines.push(
+    `validation: ${options.workloads.length} workloads × ${options.planners.length} planners (${options.planners.join(', ')}), optimizations: ${options.optimizations.length > 0 ? options.optimizations.join(', ') : 'none'}, seed ${options.seed}`,
+  );
+  lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? 1} per case, before the fit runs), used for nothing`);
+  lines.push(
+    `fit set: ${fitRuns.length} real runs (${options.fitRuns} per case, synthetic-history plans, static inputs '<seed>/fit/...'): platform profile and predictions`,
+  );
+  lines.push(
+    `test set: ${testRuns.length} real runs (${options.testRuns} per case, plans from the fit set, static inputs '<seed>/test/...') and as many simulations; errors below are on these only`,
+  );
+  lines.push('');
+  lines.push(`local platform profile (fitted on ${fit.samples.runs} runs: ${fit.samples.warmStarts} warm and ${fit.samples.coldStarts} cold starts, ${fit.samples.transfers} transfers):`);
+  lines.push(`  warm start-up   median ${fit.warmStart.medianMs.toFixed(1)} ms, sigma ${fit.warmStart.sigma.toFixed(2)}`);
+  lines.push(`  cold extra      median ${fit.coldExtra.medianMs.toFixed(1)} ms, sigma ${fit.coldExtra.sigma.toFixed(2)}`);
+  lines.push(`  transfer        ${fit.transfer.opLatencyMs.toFixed(3)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s, sigma ${fit.transfer.sigma.toFixed(2)}`);
+  for (const note of fit.notes) lines.push(`  note: ${note}`);
+  lines.push('');
+  lines.push(
+    formatTable(
+      ['workload', 'planner', 'makespan sim (ms)', 'measured (ms)', 'error', 'GB-s sim', 'measured', 'error', 'cold starts (test runs)'],
+      report.cases.map((c) => {
+        const runs = testRuns.filter((r) => r.workload === c.workload && r.planner === c.planner);
+        return [
+          c.workload,
+          c.planner,
+          c.simulatedMakespanMs.toFixed(1),
+          c.measuredMakespanMs.toFixed(1),
+          pct(c.makespanErrorPct),
+          c.simulatedGbSeconds.toFixed(4),
+          c.measuredGbSeconds.toFixed(4),
+          pct(c.gbSecondsErrorPct),
+          runs.map((r) => `${r.coldStarts}/${r.workers}`).join(' '),
+        ];
+      }),
+    ),
+  );
+  lines.push('');
+  lines.push(
+    `makespan |error| over ${summary.cases} cases: median ${summary.medianAbsMakespanErrorPct.toFixed(1)}%, p90 ${summary.p90AbsMakespanErrorPct.toFixed(1)}% (target ≤ 10% / ≤ 20%)`,
+  );
+  lines.push(`GB-s |error|: median ${summary.medianAbsGbSecondsErrorPct.toFixed(1)}%, p90 ${summary.p90AbsGbSecondsErrorPct.toFixed(1)}%`);
+  lines.push(
+    `per-task execution-time predictions (median SLA) on ${taskErrors.tasks} test-run tasks: median |error| ${taskErrors.medianAbsErrorPct.toFixed(1)}% over the ${taskErrors.tasks - taskErrors.belowFloor} that ran ≥ ${taskErrors.floorMs} ms, median |error| ${taskErrors.medianAbsErrorMs.toFixed(2)} ms over all`,
+  );
+  lines.push(`wall time ${(report.wallMs / 1000).toFixed(1)} s`);
+  return lines.join('\n');
+}

@@ -1,0 +1,204 @@
+import { fileURLToPath } from 'node:url';
+import type { TraceRecord, WorkerRecord } from '../core/trace-records.js';
+import { LambdaGateway } from './gateway/gateway.js';
+import type { GatewayOptions, InvocationRecord } from './gateway/types.js';
+import { startLocalRedis, type LocalRedis } from './redis/local-server.js';
+import { runWorkflow, type RunWorkflowOptions, type WorkflowRunResult } from './run-workflow.js';
+import { AwsLambdaInvoker } from './worker/aws-invoker.js';
+import { functionNameFor } from './worker/invoker.js';
+
+// The SDK warns once per process that its releases after January 2027 need Node 22; this project runs Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The worker handler module the gateway runs (a TypeScript source, bundled once by the gateway). */
+export const WORKER_HANDLER_MODULE = fileURLToPath(new URL('./worker/handler.ts', import.meta.url));
+
+/**
+ * Workload parameters for runs through the gateway: the runtime's own parameters (`tasks/`) with the fan-out cut to
+ * 4–8 parallel tasks, because every worker is a Node process here and a cold start costs about 0.3–1 s of CPU on
+ * this 2-core machine: 32 processes starting at once (tree_reduction's 32 leaves under WUKONG) need 10–20 s each.
+ */
+export const LOCAL_RUN_PARAMS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  tree_reduction: { leaves: 8 },
+  gemm: { blocks: 2 },
+  image_transformer: { chunks: 4 },
+  text_analysis: { chunks: 4, segments: 4 },
+  montage: { images: 4 },
+  wordcount: { chunks: 4 },
+};
+
+/** Options of `LocalRuntime.start`. */
+export interface LocalRuntimeOptions {
+  /** An existing Redis (`redis://host:port`); default: a private `redis-server` on a free loopback port. */
+  readonly redisUrl?: string;
+  /**
+   * Most invocations running at once. Default 64: workers of a fixed-worker plan wait for TASK_READY while holding a
+   * slot, so a limit below the number of workers a plan can keep alive could leave the producer queued behind them.
+   */
+  readonly concurrencyLimit?: number;
+  /** How long an idle worker process stays warm; default the gateway's (600,000 ms, Lambda's observed 10 min). */
+  readonly keepAliveMs?: number;
+  /**
+   * Limit of a worker process's INIT; default 60,000 ms rather than Lambda's 10 s, because here cold starts share
+   * two cores: a burst of them can take longer than 10 s each without anything being wrong.
+   */
+  readonly initTimeoutMs?: number;
+  /** Timeout of one worker invocation; default 60,000 ms. */
+  readonly functionTimeoutMs?: number;
+  /** Give instances a cgroup CPU quota proportional to memory where the kernel allows (default true). */
+  readonly cpuCgroups?: boolean;
+  /** Delays before Lambda-style retries of a failed async invocation; default the gateway's [60, 120] ms. */
+  readonly asyncRetryDelaysMs?: readonly number[];
+  /** Gateway notes (cgroup fallback and the like); default: dropped. */
+  readonly log?: (message: string) => void;
+  /** Worker processes' output (default: captured and dropped; `inherit` prints it, for debugging). */
+  readonly workerLogs?: GatewayOptions['logs'];
+}
+
+/** A run through the local gateway: the run's result and what the gateway saw of it. */
+export interface LocalRunResult extends WorkflowRunResult {
+  /** Every invocation attempt of the run as the gateway recorded it (retries of crashed workers included). */
+  readonly invocations: readonly InvocationRecord[];
+  /**
+   * Worker records whose own cold/warm view disagreed with the gateway's and were corrected to it (should be
+   * none: a worker process counts the invocations it served).
+   */
+  readonly startCorrections: readonly string[];
+}
+
+/** What `LocalRuntime.run` takes: a run's options without the Redis and invoker the runtime provides. */
+export type LocalRunOptions = Omit<RunWorkflowOptions, 'redisUrl' | 'invoker' | 'workerRedisUrl'>;
+
+/**
+ * Workflows run for real in worker processes: the local Lambda-compatible gateway (`gateway/`) with the worker
+ * handler registered once per memory size (`octoplan-worker-<memoryMb>`), Redis (given or a private
+ * `redis-server`), and the AWS SDK invoker pointed at the gateway. Workers invoke one another through the gateway
+ * too, so every worker is a Lambda-style instance: a cold start spawns a process, a warm start reuses an idle one.
+ * Runs go one at a time (the gateway's records of a run are those made while it ran). `close()` stops the worker
+ * processes, the gateway and the private Redis.
+ */
+export class LocalRuntime {
+  private readonly registered = new Set<number>();
+  private running = false;
+
+  private constructor(
+    /** The Redis every worker of every run uses. */
+    readonly redisUrl: string,
+    readonly gateway: LambdaGateway,
+    readonly invoker: AwsLambdaInvoker,
+    private readonly ownRedis: LocalRedis | undefined,
+    private readonly functionTimeoutMs: number,
+  ) {}
+
+  /** Starts Redis (unless given) and the gateway. */
+  static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const ownRedis = options.redisUrl === undefined ? await startLocalRedis() : undefined;
+    const redisUrl = options.redisUrl ?? ownRedis!.url;
+    let gateway: LambdaGateway;
+    try {
+      gateway = await LambdaGateway.start({
+        concurrencyLimit: options.concurrencyLimit ?? 64,
+        cpuCgroups: options.cpuCgroups ?? true,
+        initTimeoutMs: options.initTimeoutMs ?? 60_000,
+        logs: options.workerLogs ?? 'capture',
+        log: options.log ?? (() => {}),
+        ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
+        ...(options.asyncRetryDelaysMs ? { asyncRetryDelaysMs: [...options.asyncRetryDelaysMs] } : {}),
+      });
+    } catch (e) {
+      await ownRedis?.stop();
+      throw e;
+    }
+    const invoker = new AwsLambdaInvoker({ endpoint: gateway.endpoint, region: gateway.region });
+    return new LocalRuntime(redisUrl, gateway, invoker, ownRedis, options.functionTimeoutMs ?? 60_000);
+  }
+
+  /** Registers the worker function for each memory size not registered yet. */
+  async ensureFunctions(memorySizesMb: Iterable<number>): Promise<void> {
+    for (const memoryMb of new Set(memorySizesMb)) {
+      if (this.registered.has(memoryMb)) continue;
+      const name = functionNameFor({ memoryMb, vCpus: 1 });
+      await this.gateway.register({
+        name,
+        handlerModule: WORKER_HANDLER_MODULE,
+        handlerExport: 'handler',
+        memoryMb,
+        timeoutMs: this.functionTimeoutMs,
+        env: {
+          OCTOPLAN_REDIS_URL: this.redisUrl,
+          OCTOPLAN_LAMBDA_ENDPOINT: this.gateway.endpoint,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      });
+      this.registered.add(memoryMb);
+    }
+  }
+
+  /**
+   * Runs one workflow in worker processes: registers the functions its plan needs, runs it (`runWorkflow`), waits
+   * until the gateway has recorded every attempt, and sets each worker record's cold/warm start to what the gateway
+   * saw for that invocation (matched by request id).
+   */
+  async run(options: LocalRunOptions): Promise<LocalRunResult> {
+    if (this.running) throw new Error('LocalRuntime.run: a run is already in progress on this runtime (runs go one at a time)');
+    this.running = true;
+    try {
+      const memorySizes = [...options.plan.tasks.values()].flatMap((t) => [
+        t.resources.memoryMb,
+        ...t.optimizations.flatMap((o) => (o.kind === 'pre-warm' ? [o.targetResources.memoryMb] : [])),
+      ]);
+      await this.ensureFunctions(memorySizes);
+      const firstRecord = this.gateway.invocations.length;
+      const result = await runWorkflow({ ...options, redisUrl: this.redisUrl, invoker: this.invoker });
+      await this.gateway.drain();
+      const invocations = this.gateway.invocations.slice(firstRecord);
+      const { records, corrections } = withGatewayStarts(result.records, result.requestIds, invocations);
+      return { ...result, records, invocations, startCorrections: corrections };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Stops every worker process, the gateway, and the private Redis if this runtime started one. */
+  async close(): Promise<void> {
+    this.invoker.close();
+    await this.gateway.close();
+    await this.ownRedis?.stop();
+  }
+}
+
+/**
+ * Worker records with `start` (and nothing else) set from the gateway's successful attempt of the same request.
+ * Returns the instance ids whose record said otherwise.
+ */
+export function withGatewayStarts(
+  records: readonly TraceRecord[],
+  requestIds: ReadonlyMap<string, string>,
+  invocations: readonly InvocationRecord[],
+): { records: TraceRecord[]; corrections: string[] } {
+  const coldByRequest = new Map<string, boolean>();
+  for (const attempt of invocations) if (attempt.outcome === 'success') coldByRequest.set(attempt.requestId, attempt.cold);
+  const corrections: string[] = [];
+  const corrected = records.map((record): TraceRecord => {
+    if (record.type !== 'worker') return record;
+    const requestId = requestIds.get(record.workerId);
+    const cold = requestId === undefined ? undefined : coldByRequest.get(requestId);
+    if (cold === undefined) return record;
+    const start: WorkerRecord['start'] = cold ? 'cold' : 'warm';
+    if (start === record.start) return record;
+    corrections.push(record.workerId);
+    return { ...record, start };
+  });
+  return { records: corrected, corrections };
+}
+
+/** One run in a runtime of its own: starts Redis (unless given) and the gateway, runs, tears everything down. */
+export async function runLocally(options: LocalRunOptions & { readonly runtime?: LocalRuntimeOptions }): Promise<LocalRunResult> {
+  const { runtime: runtimeOptions, ...run } = options;
+  const runtime = await LocalRuntime.start(runtimeOptions);
+  try {
+    return await runtime.run(run);
+  } finally {
+    await runtime.close();
+  }
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { TRACE_SCHEMA_VERSION, type TaskRecord, type TraceRecord, type WorkerRecord } from '../../core/trace-records.js';
+import { fitLine, fitPlatformProfile, logSigma, median } from '../../experiments/validate/fit-profile.js';
+import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
+import { coldStartMs, startupMs, transferMs, warmStartMs } from '../../simulator/platform-model.js';
+
+const resources = { memoryMb: 2048, vCpus: 1 };
+
+const worker = (workerId: string, start: 'cold' | 'warm', startup: number): WorkerRecord => ({
+  type: 'worker',
+  runId: 'r1',
+  workerId,
+  resources,
+  invokedAtMs: 5,
+  readyAtMs: 5 + startup,
+  endedAtMs: 5 + startup + 10,
+  start,
+  startupMs: startup,
+  purpose: 'tasks',
+});
+
+const task = (taskId: string, transfers: [number, number][]): TaskRecord => ({
+  type: 'task',
+  runId: 'r1',
+  taskId,
+  functionName: 'f',
+  workerId: 'w1',
+  resources,
+  inputBytes: 0,
+  outputBytes: 0,
+  startMs: 0,
+  endMs: 100,
+  execMs: 1,
+  downloads: transfers.map(([sizeBytes, durationMs]) => ({ key: 'k', sizeBytes, startMs: 0, durationMs })),
+  uploads: [],
+});
+
+/** Hand-made records: warm start-ups 10/20/30 ms, cold 520/1020 ms, transfers exactly on 0.5 ms + 1 byte/µs. */
+const RECORDS: TraceRecord[] = [
+  { type: 'run', schemaVersion: TRACE_SCHEMA_VERSION, runId: 'r1', workflow: 'w', planner: 'p', sla: 'median', platform: 'lambda:x', seed: null, params: {} },
+  worker('a', 'warm', 10),
+  worker('b', 'warm', 20),
+  worker('c', 'warm', 30),
+  worker('d', 'cold', 520),
+  worker('e', 'cold', 1020),
+  task('t1', [[1000, 1.5], [2000, 2.5], [0, 9]]),
+  task('t2', [[3000, 3.5]]),
+  { type: 'run-end', runId: 'r1', status: 'completed', makespanMs: 100 },
+];
+
+describe('the statistics behind a profile fit', () => {
+  it('median, lognormal sigma and least squares on small lists', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(logSigma([5])).toBe(0);
+    expect(logSigma([Math.E, Math.E ** 3])).toBeCloseTo(Math.SQRT2, 10);
+    expect(fitLine([{ bytes: 0, ms: 1 }, { bytes: 10, ms: 3 }, { bytes: 20, ms: 5 }])).toEqual({ intercept: 1, slope: 0.2 });
+    expect(fitLine([{ bytes: 5, ms: 1 }, { bytes: 5, ms: 2 }])).toBeUndefined();
+  });
+});
+
+describe('fitPlatformProfile', () => {
+  const fit = fitPlatformProfile(RECORDS, { profile: 'local-test', concurrencyLimit: 16, keepAliveMs: 1234 });
+
+  it('fits warm start-up, the cold extra and the transfer line from the records', () => {
+    expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3 });
+    expect(fit.warmStart.medianMs).toBe(20);
+    expect(fit.warmStart.sigma).toBeCloseTo(logSigma([10, 20, 30]), 12);
+    expect(fit.coldExtra.medianMs).toBe(750);
+    expect(fit.transfer.opLatencyMs).toBeCloseTo(0.5, 10);
+    expect(fit.transfer.bytesPerMs).toBeCloseTo(1000, 6);
+    expect(fit.transfer.sigma).toBeCloseTo(0, 10);
+  });
+
+  it('gives a model whose start-ups and transfers reproduce the fitted medians', () => {
+    const m = fit.model;
+    expect(m.profile).toBe('local-test');
+    expect(startupMs(m, resources, false)).toBe(20);
+    expect(warmStartMs(m)).toBe(0);
+    expect(startupMs(m, resources, true)).toBe(770);
+    expect(coldStartMs(m, resources)).toBe(750);
+    // Memory does not change loopback bandwidth; the fixed part is one round trip.
+    expect(transferMs(m, 4000, resources)).toBeCloseTo(4.5, 6);
+    expect(transferMs(m, 4000, { memoryMb: 128, vCpus: 0.07 })).toBeCloseTo(4.5, 6);
+    expect(m.metadata.counter.medianMs).toBeCloseTo(0.5, 10);
+    expect(m.concurrency.accountLimit).toBe(16);
+    expect(m.startup.keepAliveMs).toBe(1234);
+    expect(m.pricing).toEqual(DEFAULT_PLATFORM_MODEL.pricing);
+  });
+
+  it('falls back to the base profile, and says so, for what the records lack', () => {
+    const warmOnly = fitPlatformProfile(RECORDS.filter((r) => !(r.type === 'worker' && r.start === 'cold') && r.type !== 'task'), { profile: 'x' });
+    expect(warmOnly.samples.coldStarts).toBe(0);
+    expect(coldStartMs(warmOnly.model, resources)).toBeCloseTo(coldStartMs(DEFAULT_PLATFORM_MODEL, resources) - 3, 6); // firstInvoke zeroed
+    expect(warmOnly.notes.join('\n')).toMatch(/no cold start/);
+    expect(warmOnly.notes.join('\n')).toMatch(/transfers do not determine a line/);
+  });
+});

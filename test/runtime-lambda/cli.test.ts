@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupRuns } from '../../traces/trace-runs.js';
+import { readTraces } from '../../traces/trace-io.js';
+import { startTestRedis } from '../support/redis-server.js';
+
+const exec = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** Runs `bench …` through tsx as `npm run bench` does; never throws, returns the exit code and output. */
+async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('npx', ['tsx', 'experiments/cli/main.ts', ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const error = e as { code: number; stdout: string; stderr: string };
+    return { code: error.code, stdout: error.stdout, stderr: error.stderr };
+  }
+}
+
+let redis: { url: string; stop: () => Promise<void> };
+let dir: string;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  dir = await mkdtemp(join(tmpdir(), 'octoplan-run-cli-'));
+});
+afterAll(async () => {
+  await redis?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('bench run --runtime local', () => {
+  it('runs gemm for real and prints the summary as JSON, writing the run trace', { timeout: 60_000 }, async () => {
+    const trace = join(dir, 'run.jsonl');
+    const out = await bench('run', '--runtime', 'local', '--workload', 'gemm', '--planner', 'uniform', '--redis', redis.url, '--seed', '3', '--trace-out', trace, '--json');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const summary = JSON.parse(out.stdout) as { status: string; makespanMs: number; workersLaunched: number; criticalPath: string[] };
+    expect(summary.status).toBe('completed');
+    expect(summary.makespanMs).toBeGreaterThan(0);
+    expect(summary.criticalPath.at(-1)).toBe('aggregate_results-0');
+    const read = await readTraces(trace);
+    expect(read.errors).toEqual([]);
+    const [run] = groupRuns(read.records).runs;
+    expect(run?.header).toMatchObject({ workflow: 'gemm', planner: 'uniform' });
+    expect(run?.workers).toHaveLength(summary.workersLaunched);
+    expect(run?.end?.makespanMs).toBe(summary.makespanMs);
+  });
+
+  it('refuses another runtime with a one-line message', async () => {
+    const out = await bench('run', '--runtime', 'aws');
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toMatch(/--runtime|Choices/);
+  });
+});
+
+describe('bench traces collect --runtime local', () => {
+  it('fills a trace directory with real runs that bench traces validate accepts', { timeout: 60_000 }, async () => {
+    const out = await bench('traces', 'collect', '--runtime', 'local', '--runs', '1', '--workloads', 'wordcount', '--planners', 'wukong,uniform', '--redis', redis.url, '--out', join(dir, 'traces'));
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/wordcount\.jsonl: 2 real run\(s\)/);
+    const validated = await bench('traces', 'validate', join(dir, 'traces'));
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toMatch(/2 run\(s\)/);
+    const text = await readFile(join(dir, 'traces', 'wordcount.jsonl'), 'utf8');
+    const runs = groupRuns(text.trim().split('\n').map((line) => JSON.parse(line))).runs;
+    expect(runs.map((r) => r.header.planner).sort()).toEqual(['uniform', 'wukong']);
+    expect(runs.every((r) => r.end?.status === 'completed' && r.tasks.length === 8)).toBe(true);
+  });
+});
