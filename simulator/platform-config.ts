@@ -41,7 +41,7 @@ const memoryTable = z
 
 const modelObject = object({
   profile: z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string'),
-  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt }),
+  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt, perStartingMs: nonNegative.optional(), parallelStarts: nonNegativeInt.optional() }),
   startup: object({
     warmMs: nonNegative,
     platformColdOverheadMs: nonNegative,

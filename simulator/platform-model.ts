@@ -30,6 +30,17 @@ export interface InvokeModel {
   readonly dispatch: Latency;
   /** Largest async invocation payload; bigger inputs must go through storage. */
   readonly asyncPayloadLimitBytes: number;
+  /**
+   * Extra start-up per other start-up already in progress when an invocation is made (default 0). Where every
+   * instance runs on one shared host (the local gateway on a few cores), concurrent start-ups compete for its CPU,
+   * so each takes longer the more are under way; on Lambda each environment has its own CPU and this is 0.
+   */
+  readonly perStartingMs?: number;
+  /**
+   * Start-ups that run side by side without slowing one another (default 0): the shared host's cores. Only the
+   * start-ups under way beyond `parallelStarts - 1` add `perStartingMs` each.
+   */
+  readonly parallelStarts?: number;
 }
 
 /** Execution environments: what a cold start costs and how long an idle one stays warm. */
@@ -188,6 +199,20 @@ export function startupMs(model: PlatformModel, config: ResourceConfig, cold: bo
   const call = invokeCallMs(model, rng);
   const dispatch = dispatchMs(model, rng);
   return call + dispatch + (cold ? coldStartMs(model, config, rng) : warmStartMs(model));
+}
+
+/**
+ * The start-up added by contention when `starting` other start-ups are in progress: `invoke.perStartingMs` for each
+ * beyond the `invoke.parallelStarts - 1` others that fit on the host's cores alongside this one.
+ */
+export function startupContentionMs(model: PlatformModel, starting: number): number {
+  if (!(Number.isInteger(starting) && starting >= 0)) throw new RangeError(`starting must be an integer >= 0, got ${starting}`);
+  return (model.invoke.perStartingMs ?? 0) * contendingStarts(starting, model.invoke.parallelStarts ?? 0);
+}
+
+/** Of `starting` other start-ups under way, how many contend with a new one when `parallelStarts` run side by side. */
+export function contendingStarts(starting: number, parallelStarts: number): number {
+  return Math.max(0, starting + 1 - Math.max(1, parallelStarts));
 }
 
 /** Whether an environment idle since `idleSinceMs` is still warm at `nowMs` (reclaimed at exactly keep-alive). */

@@ -26,7 +26,7 @@ import {
 import type { Workflow } from '../core/workflow.js';
 import type { DurationSource } from './duration-sources.js';
 import { EventQueue } from './event-queue.js';
-import { counterMs, effectiveVcpus, initMs, isWarm, notifyMs, retryDelayMs, storageOpMs, type PlatformModel } from './platform-model.js';
+import { counterMs, effectiveVcpus, initMs, isWarm, notifyMs, retryDelayMs, startupContentionMs, storageOpMs, type PlatformModel } from './platform-model.js';
 import { summarizeRun, type RunSummary } from './run-summary.js';
 
 /** Options of `simulate`. */
@@ -244,7 +244,10 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     }
     if (warmIndex >= 0) idle.splice(warmIndex, 1);
     const start = warmIndex >= 0 ? 'warm' : 'cold';
-    const startupMs = durations.startupMs(resources, start);
+    // Start-ups still under way now (invoked, not ready): on a shared host they compete with this one for CPU.
+    // Counted only when the platform has contention (the local profile): it is a scan over every instance so far.
+    const starting = platform.invoke.perStartingMs ? instances.reduce((n, other) => n + (other.invokedAtMs <= now && other.readyAtMs > now ? 1 : 0), 0) : 0;
+    const startupMs = durations.startupMs(resources, start) + startupContentionMs(platform, starting);
     const id = preWarm ? `prewarm-${instances.length}` : plannedWorkerId ?? `flex-${instances.length}`;
     const instance: Instance = {
       id,

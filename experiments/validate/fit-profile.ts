@@ -1,6 +1,6 @@
-import type { TraceRecord } from '../../core/trace-records.js';
+import type { TraceRecord, WorkerRecord } from '../../core/trace-records.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
-import type { Latency, PlatformModel } from '../../simulator/platform-model.js';
+import { contendingStarts, type Latency, type PlatformModel } from '../../simulator/platform-model.js';
 
 /** Options of `fitPlatformProfile`: what the records cannot tell, taken from the platform's configuration. */
 export interface FitProfileOptions {
@@ -12,14 +12,18 @@ export interface FitProfileOptions {
   readonly concurrencyLimit?: number;
   /** The platform's keep-alive of idle instances (the gateway's `keepAliveMs`). */
   readonly keepAliveMs?: number;
+  /** Start-ups that run side by side without contention: the cores of the host every instance runs on (default 1). */
+  readonly hostCores?: number;
 }
 
 /** What went into a fit and what came out, for the report. */
 export interface ProfileFit {
   readonly model: PlatformModel;
   readonly samples: { readonly runs: number; readonly warmStarts: number; readonly coldStarts: number; readonly transfers: number };
-  /** Start-up of a warm worker (invocation to ready), as fitted. */
+  /** Start-up of a warm worker (invocation to ready) with no other start-up under way, as fitted. */
   readonly warmStart: Latency;
+  /** Extra start-up per other start-up under way at the invocation, as fitted (0 when the records cannot tell). */
+  readonly perStartingMs: number;
   /** Extra start-up of a cold worker over a warm one, as fitted. */
   readonly coldExtra: Latency;
   /** Fixed cost of one transfer (Redis round trip) and bytes per ms beyond it. */
@@ -104,6 +108,56 @@ export function robustLogSigma(values: readonly number[]): number {
 }
 
 /**
+ * The lognormal sigma of the noise each sample has on its own, apart from what it shares with its run: each sample's
+ * ratio to the model (`ratio`) divided by its run's median ratio, then `robustLogSigma`. The simulator draws every
+ * start-up and transfer independently, so its sigma must be this part only: the samples of one run move together
+ * (the host's load, the same processes), and drawing that shared part independently for n parallel workers would
+ * make the slowest of them far slower than any run ever had it. The shared part stays in the fitted median.
+ */
+export function withinRunLogSigma(samples: readonly { runId: string; ratio: number }[]): number {
+  const byRun = new Map<string, number[]>();
+  for (const s of samples) {
+    const list = byRun.get(s.runId);
+    if (list) list.push(s.ratio);
+    else byRun.set(s.runId, [s.ratio]);
+  }
+  const relative: number[] = [];
+  for (const ratios of byRun.values()) {
+    if (ratios.length < 2) continue; // a run's only sample has no spread of its own to tell
+    const m = median(ratios);
+    for (const r of ratios) relative.push(Math.max(MIN_MS, r) / Math.max(MIN_MS, m));
+  }
+  return robustLogSigma(relative);
+}
+
+/**
+ * For each worker record of a run, how many other start-ups of the same run were under way when it was invoked
+ * (invoked at or before it, not ready yet): the count the simulator adds `invoke.perStartingMs` for, by the same rule.
+ */
+export function startingAtInvocation(workers: readonly WorkerRecord[]): number[] {
+  return workers.map((w) => workers.reduce((n, other) => n + (other !== w && other.invokedAtMs <= w.invokedAtMs && other.readyAtMs > w.invokedAtMs ? 1 : 0), 0));
+}
+
+/**
+ * Fits warm start-ups as `base + perStartingMs × contending` (a median-regression line, `fitMedianLine`, through the
+ * count of start-ups under way at each invocation beyond the `parallelStarts - 1` that fit on the host's other cores,
+ * `contendingStarts`), the base's spread as the within-run sigma of each start-up over
+ * its line (`withinRunLogSigma`). Without two distinct counts (or with a negative slope, which contention cannot give) the
+ * slope is 0 and the base is the plain median.
+ */
+export function fitWarmStartups(
+  samples: readonly { runId: string; startupMs: number; starting: number }[],
+  parallelStarts = 1,
+): { base: Latency; perStartingMs: number } {
+  const x = (starting: number) => contendingStarts(starting, parallelStarts);
+  const line = fitMedianLine(samples.map((s) => ({ bytes: x(s.starting), ms: s.startupMs })));
+  const perStartingMs = line && line.slope > 0 && line.intercept > 0 ? line.slope : 0;
+  const medianMs = perStartingMs > 0 ? line!.intercept : median(samples.map((s) => s.startupMs));
+  const ratios = samples.map((s) => ({ runId: s.runId, ratio: Math.max(MIN_MS, s.startupMs) / (medianMs + perStartingMs * x(s.starting)) }));
+  return { base: { medianMs, sigma: withinRunLogSigma(ratios) }, perStartingMs };
+}
+
+/**
  * Derives a platform profile from real runs' trace records (decision 6 of the research notes): start-ups from the
  * worker records (`readyAtMs - invokedAtMs`: the Invoke call, queueing, dispatch and, when cold, INIT, as the
  * simulator's `startupMs` spans them), transfer speed and per-operation latency from the task records' downloads and
@@ -123,26 +177,41 @@ export function robustLogSigma(values: readonly number[]): number {
 export function fitPlatformProfile(records: readonly TraceRecord[], options: FitProfileOptions): ProfileFit {
   const base = options.base ?? DEFAULT_PLATFORM_MODEL;
   const notes: string[] = [];
-  const warm: number[] = [];
-  const cold: number[] = [];
-  const transfers: { bytes: number; ms: number }[] = [];
+  const warm: { runId: string; startupMs: number; starting: number }[] = [];
+  const cold: { runId: string; startupMs: number; starting: number }[] = [];
+  const transfers: { runId: string; bytes: number; ms: number }[] = [];
+  const workersByRun = new Map<string, WorkerRecord[]>();
   let runs = 0;
   for (const record of records) {
     if (record.type === 'run') runs++;
-    else if (record.type === 'worker') (record.start === 'warm' ? warm : cold).push(record.readyAtMs - record.invokedAtMs);
-    else if (record.type === 'task') {
-      for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0) transfers.push({ bytes: t.sizeBytes, ms: t.durationMs });
+    else if (record.type === 'worker') {
+      const list = workersByRun.get(record.runId);
+      if (list) list.push(record);
+      else workersByRun.set(record.runId, [record]);
+    } else if (record.type === 'task') {
+      for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0) transfers.push({ runId: record.runId, bytes: t.sizeBytes, ms: t.durationMs });
     }
   }
 
+  for (const workers of workersByRun.values()) {
+    const starting = startingAtInvocation(workers);
+    workers.forEach((w, i) => (w.start === 'warm' ? warm : cold).push({ runId: w.runId, startupMs: w.readyAtMs - w.invokedAtMs, starting: starting[i]! }));
+  }
+
   let warmStart: Latency;
-  if (warm.length > 0) warmStart = { medianMs: median(warm), sigma: logSigma(warm) };
+  let perStartingMs = 0;
+  const parallelStarts = options.hostCores ?? 1;
+  if (warm.length > 0) ({ base: warmStart, perStartingMs } = fitWarmStartups(warm, parallelStarts));
   else {
     warmStart = { medianMs: base.invoke.apiCall.medianMs + base.invoke.dispatch.medianMs + base.startup.warmMs, sigma: base.invoke.dispatch.sigma };
     notes.push('no warm start in the records: warm start-up from the base profile');
   }
   let coldExtra: Latency;
-  if (cold.length > 0) coldExtra = { medianMs: Math.max(0, median(cold) - warmStart.medianMs), sigma: logSigma(cold) };
+  if (cold.length > 0) {
+    // A cold start's extra over the warm start it would have been with as many start-ups under way.
+    const extra = cold.map((c) => c.startupMs - warmStart.medianMs - perStartingMs * contendingStarts(c.starting, parallelStarts));
+    coldExtra = { medianMs: Math.max(0, median(extra)), sigma: logSigma(cold.map((c) => c.startupMs)) };
+  }
   else {
     coldExtra = { medianMs: base.startup.platformColdOverheadMs + base.startup.runtimeInit.medianMs + base.startup.codeInitMs, sigma: base.startup.runtimeInit.sigma };
     notes.push('no cold start in the records: cold start-up from the base profile');
@@ -154,8 +223,8 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     const opLatencyMs = Math.max(MIN_MS, line.intercept);
     const bytesPerMs = 1 / line.slope;
     // Spread of each transfer around the line, as a lognormal sigma of the fixed part's noise.
-    const ratios = transfers.map((t) => Math.max(MIN_MS, t.ms) / (opLatencyMs + t.bytes / bytesPerMs));
-    transfer = { opLatencyMs, sigma: robustLogSigma(ratios), bytesPerMs };
+    const ratios = transfers.map((t) => ({ runId: t.runId, ratio: Math.max(MIN_MS, t.ms) / (opLatencyMs + t.bytes / bytesPerMs) }));
+    transfer = { opLatencyMs, sigma: withinRunLogSigma(ratios), bytesPerMs };
     if (line.intercept < MIN_MS) notes.push(`transfer line intercept ${line.intercept.toFixed(3)} ms clamped to ${MIN_MS} ms`);
   } else {
     transfer = { opLatencyMs: base.storage.opLatency.medianMs, sigma: base.storage.opLatency.sigma, bytesPerMs: base.storage.bandwidthBytesPerMs };
@@ -167,7 +236,7 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   const model: PlatformModel = {
     ...base,
     profile: options.profile,
-    invoke: { ...base.invoke, apiCall: { medianMs: 0, sigma: 0 }, dispatch: warmStart },
+    invoke: { ...base.invoke, apiCall: { medianMs: 0, sigma: 0 }, dispatch: warmStart, perStartingMs, parallelStarts },
     startup: {
       ...base.startup,
       warmMs: 0,
@@ -188,5 +257,5 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     metadata: { counter: roundTrip, notify: roundTrip },
     failures: { ...base.failures, workerFailureProbability: 0, taskFailureProbability: 0 },
   };
-  return { model, samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length }, warmStart, coldExtra, transfer, notes };
+  return { model, samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length }, warmStart, perStartingMs, coldExtra, transfer, notes };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { rngFor } from '../../core/random.js';
 import { MEDIAN } from '../../core/sla.js';
 import type { TraceRecord, TraceRun } from '../../core/trace-records.js';
@@ -31,6 +32,21 @@ export interface ValidateOptions {
   readonly redisUrl?: string;
   /** Progress lines (one per run). */
   readonly progress?: (line: string) => void;
+  /** Called with each fit run's records, for looking at what the fit was made from. */
+  readonly onFitRun?: (workload: string, planner: string, records: readonly TraceRecord[]) => void;
+  /** Called with each test run's records and its simulation's, for looking at where the two differ. */
+  readonly onTestRun?: (pair: TestRunPair) => void;
+}
+
+/** One test run and its simulation, as `ValidateOptions.onTestRun` gets them. */
+export interface TestRunPair {
+  readonly workload: string;
+  readonly planner: string;
+  readonly index: number;
+  readonly measured: readonly TraceRecord[];
+  readonly simulated: readonly TraceRecord[];
+  /** Idle instances per memory size the real run started with (and the simulation was given). */
+  readonly idleByMemoryMb: Readonly<Record<number, number>>;
 }
 
 /** One real run and what it was used for. */
@@ -91,6 +107,9 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
   try {
     // 1. Fit set.
     const fitRecords = new Map<string, TraceRecord[]>();
+    // Warm-up runs' records serve one purpose only: start-up samples for the planners' predictions, because the fit
+    // runs can all find warm instances and a planner needs a cold sample (the profile is still fitted on fit runs).
+    const warmUpRecords: TraceRecord[] = [];
     for (const workload of options.workloads) {
       const records: TraceRecord[] = [];
       const probe = localWorkload(workload, options.seed);
@@ -103,6 +122,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
           const instance = localWorkload(workload, `${options.seed}/warm-up/${planner}/${i}`);
           const result = await runtime.run({ workflow: instance.workflow, plan, staticInputs: instance.staticInputs, taskEstimates, params: { ...instance.params, role: 'warm-up' } });
           record(result, workload, planner, 'warm-up');
+          warmUpRecords.push(...result.records);
         }
         for (let i = 0; i < options.fitRuns; i++) {
           const instance = localWorkload(workload, `${options.seed}/fit/${planner}/${i}`);
@@ -115,6 +135,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
           });
           record(result, workload, planner, 'fit');
           records.push(...result.records);
+          options.onFitRun?.(workload, planner, result.records);
         }
       }
       fitRecords.set(workload, records);
@@ -123,19 +144,21 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
     // 2. The platform profile, from the fit set only.
     const fit = fitPlatformProfile([...fitRecords.values()].flat(), {
       profile: 'local-gateway',
+      // Every worker process runs on this machine: its cores are the start-ups that do not contend.
+      hostCores: availableParallelism(),
       concurrencyLimit: runtime.gateway.options.concurrencyLimit,
       keepAliveMs: runtime.gateway.options.keepAliveMs,
     });
 
     // 3. Test set, and the simulations of the same plans.
-    const allFitRuns = groupRuns([...fitRecords.values()].flat()).runs;
+    const startupRuns = groupRuns([...fitRecords.values()].flat().concat(warmUpRecords)).runs;
     const cases: CaseComparison[] = [];
     const taskPairs: { predictedMs: number; measuredMs: number }[] = [];
     for (const workload of options.workloads) {
       const history = groupRuns(fitRecords.get(workload)!).runs;
       const probe = localWorkload(workload, options.seed);
       for (const planner of options.planners) {
-        const local = await planLocal(probe.workflow, history, planner, options.optimizations, fit.model, allFitRuns);
+        const local = await planLocal(probe.workflow, history, planner, options.optimizations, fit.model, startupRuns);
         const measured: { makespanMs: number; gbSeconds: number }[] = [];
         const simulated: { makespanMs: number; gbSeconds: number }[] = [];
         for (let i = 0; i < options.testRuns; i++) {
@@ -155,7 +178,9 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
             if (task.execMs <= 0 && task.outputBytes === 0) continue;
             taskPairs.push({ predictedMs: local.predictions.execMs(task.functionName, task.inputBytes, task.resources, MEDIAN), measuredMs: task.execMs });
           }
-          simulated.push(simulateOnce(instance.workflow, local, fit.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`));
+          const simulation = simulateOnce(instance.workflow, local, fit.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`);
+          simulated.push(simulation.metrics);
+          options.onTestRun?.({ workload, planner, index: i, measured: result.records, simulated: simulation.records, idleByMemoryMb: Object.fromEntries(pool) });
         }
         cases.push(compareCase(workload, planner, measured, simulated));
       }
@@ -210,7 +235,7 @@ function simulateOnce(
   model: PlatformModel,
   pool: ReadonlyMap<number, number>,
   seed: string,
-): { makespanMs: number; gbSeconds: number } {
+): { metrics: { makespanMs: number; gbSeconds: number }; records: TraceRecord[] } {
   const rng = (name: string) => rngFor(seed, `durations/${name}`);
   const durations = withWarmPool(
     sampledDurations(local.predictions, model, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') }),
@@ -218,7 +243,7 @@ function simulateOnce(
   );
   const result = simulate(workflow, local.plan, { platform: model, durations, seed });
   const records = markPoolStartsWarm(result.records, durations.servedWarm);
-  return metrics(onlyRun(records), model, workflow);
+  return { metrics: metrics(onlyRun(records), model, workflow), records };
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}%`;
@@ -233,7 +258,7 @@ export function formatValidationReport(report: ValidationReport): string {
   lines.push(
     `validation: ${options.workloads.length} workloads × ${options.planners.length} planners (${options.planners.join(', ')}), optimizations: ${options.optimizations.length > 0 ? options.optimizations.join(', ') : 'none'}, seed ${options.seed}`,
   );
-  lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? 1} per case, before the fit runs), used for nothing`);
+  lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? 1} per case, before the fit runs), used only as start-up samples of the planners' predictions`);
   lines.push(
     `fit set: ${fitRuns.length} real runs (${options.fitRuns} per case, synthetic-history plans, static inputs '<seed>/fit/...'): platform profile and predictions`,
   );
@@ -242,9 +267,11 @@ export function formatValidationReport(report: ValidationReport): string {
   );
   lines.push('');
   lines.push(`local platform profile (fitted on ${fit.samples.runs} runs: ${fit.samples.warmStarts} warm and ${fit.samples.coldStarts} cold starts, ${fit.samples.transfers} transfers):`);
-  lines.push(`  warm start-up   median ${fit.warmStart.medianMs.toFixed(1)} ms, sigma ${fit.warmStart.sigma.toFixed(2)}`);
+  lines.push(
+    `  warm start-up   median ${fit.warmStart.medianMs.toFixed(1)} ms, sigma ${fit.warmStart.sigma.toFixed(2)} (within run), + ${fit.perStartingMs.toFixed(1)} ms per start-up under way beyond ${(fit.model.invoke.parallelStarts ?? 1) - 1}`,
+  );
   lines.push(`  cold extra      median ${fit.coldExtra.medianMs.toFixed(1)} ms, sigma ${fit.coldExtra.sigma.toFixed(2)}`);
-  lines.push(`  transfer        ${fit.transfer.opLatencyMs.toFixed(3)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s, sigma ${fit.transfer.sigma.toFixed(2)}`);
+  lines.push(`  transfer        ${fit.transfer.opLatencyMs.toFixed(3)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s, sigma ${fit.transfer.sigma.toFixed(2)} (within run)`);
   for (const note of fit.notes) lines.push(`  note: ${note}`);
   lines.push('');
   lines.push(

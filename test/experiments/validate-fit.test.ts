@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_SCHEMA_VERSION, type TaskRecord, type TraceRecord, type WorkerRecord } from '../../core/trace-records.js';
-import { fitLine, fitPlatformProfile, logSigma, median } from '../../experiments/validate/fit-profile.js';
+import { fitLine, fitPlatformProfile, logSigma, median, robustLogSigma } from '../../experiments/validate/fit-profile.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import { coldStartMs, startupMs, transferMs, warmStartMs } from '../../simulator/platform-model.js';
 
@@ -65,7 +65,10 @@ describe('fitPlatformProfile', () => {
   it('fits warm start-up, the cold extra and the transfer line from the records', () => {
     expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3 });
     expect(fit.warmStart.medianMs).toBe(20);
-    expect(fit.warmStart.sigma).toBeCloseTo(logSigma([10, 20, 30]), 12);
+    // All five were invoked at once, so each had the same four under way: no slope, the base is the plain median,
+    // and the sigma is the spread within the run (one run here: over its median).
+    expect(fit.perStartingMs).toBe(0);
+    expect(fit.warmStart.sigma).toBeCloseTo(robustLogSigma([0.5, 1, 1.5]), 12);
     expect(fit.coldExtra.medianMs).toBe(750);
     expect(fit.transfer.opLatencyMs).toBeCloseTo(0.5, 10);
     expect(fit.transfer.bytesPerMs).toBeCloseTo(1000, 6);
