@@ -5,7 +5,8 @@ import { MEDIAN, type Sla } from '../../core/sla.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
 import { workloadNames } from '../../traces/workloads/registry.js';
 import { availableOptimizations, parseOptimizationChoice, resolvePlannerNames, resolveWorkloads } from './choices.js';
-import { variantLabel, type CompareMatrix, type HistorySource, type PlannerVariant } from './matrix.js';
+import { variantLabel, type CompareMatrix, type HistorySource, type PlannerVariant, type WorkloadSpec } from './matrix.js';
+import { loadCompareWorkflows, type WorkflowSources } from './workflows.js';
 
 /** Planners compared when none are named: the reference system's three. */
 export const DEFAULT_COMPARE_PLANNERS: readonly string[] = ['wukong', 'uniform', 'non-uniform'];
@@ -33,16 +34,56 @@ export interface CompareChoices {
   readonly platform?: string;
   /** Workload parameters overriding the defaults, per workload name. */
   readonly params?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * WfFormat files or import directories compared as workloads, with their imported history. Given without
+   * `workloads`, they replace the built-in workloads instead of joining them.
+   */
+  readonly workflows?: readonly string[];
+  /** Execution-time noise (CV) of the synthetic runs `historyRuns` adds to an imported history. */
+  readonly noiseCv?: number;
+}
+
+/** A built matrix, the notes to show, and the imported workflows it names, already loaded (pass them to `runCompare`). */
+export interface BuiltCompareMatrix {
+  readonly matrix: CompareMatrix;
+  readonly notes: string[];
+  /** Import warnings of the workflows, one line per kind and file. */
+  readonly warnings: string[];
+  readonly workflowSources: WorkflowSources;
 }
 
 /**
  * Turns name choices into a validated matrix. Every name is checked before anything runs (one-line errors listing the
  * valid names). By default each planner runs without and with every available pass; while no pass is implemented the
- * `+opt` variants are left out and a note says so.
+ * `+opt` variants are left out and a note says so. Imported workflows (`workflows`) are loaded here, so a broken file
+ * fails before anything runs, and returned loaded in `workflowSources`.
  */
-export async function buildCompareMatrix(choices: CompareChoices): Promise<{ matrix: CompareMatrix; notes: string[] }> {
+export async function buildCompareMatrix(choices: CompareChoices): Promise<BuiltCompareMatrix> {
   const notes: string[] = [];
-  const workloads = resolveWorkloads(choices.workloads ?? workloadNames()).map((w) => ({ ...w, params: choices.params?.[w.name] ?? {} }));
+  const workflowPaths = choices.workflows ?? [];
+  // Imported workflows alone replace the built-in default; named built-in workloads join them.
+  const builtIn = choices.workloads ?? (workflowPaths.length > 0 ? [] : workloadNames());
+  const workloads: WorkloadSpec[] = builtIn.length > 0 ? resolveWorkloads(builtIn).map((w) => ({ ...w, params: choices.params?.[w.name] ?? {} })) : [];
+  if (choices.noiseCv !== undefined && !(Number.isFinite(choices.noiseCv) && choices.noiseCv >= 0)) {
+    throw new ConfigError(`noise must be a coefficient of variation >= 0, got ${choices.noiseCv}`);
+  }
+  if (choices.noiseCv !== undefined && workflowPaths.length === 0) throw new ConfigError('noise applies to imported workflows only; name one with --workflow');
+  const imported = await loadCompareWorkflows(workflowPaths, {
+    ...(choices.historyRuns !== undefined ? { historyRuns: checkPositiveInteger('history runs', choices.historyRuns) } : {}),
+    ...(choices.noiseCv !== undefined ? { noiseCv: choices.noiseCv } : {}),
+  });
+  for (const spec of imported.specs) {
+    if (workloads.some((w) => w.name === spec.name)) {
+      throw new ConfigError(`--workflow '${spec.workflow!.path}' holds a workflow named '${spec.name}', which is also a built-in workload of the comparison; rename it (its "name" field)`);
+    }
+    workloads.push(spec);
+  }
+  if (choices.historyPath && builtIn.length === 0) {
+    throw new ConfigError('--history applies to built-in workloads; an imported workflow (--workflow) predicts from its own history');
+  }
+  if (choices.noiseCv !== undefined && choices.noiseCv > 0 && (choices.historyRuns ?? 1) < 2) {
+    notes.push('--noise shapes the synthetic runs of an imported history, and without --history-runs N (N > 1) there are none');
+  }
   const planners = await resolvePlannerNames(choices.planners ?? DEFAULT_COMPARE_PLANNERS);
 
   let optimizationChoices: OptimizationPassName[][];
@@ -87,6 +128,8 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<{ mat
       platform: choices.platform ?? 'default',
     },
     notes,
+    warnings: imported.warnings,
+    workflowSources: imported.sources,
   };
 }
 

@@ -5,6 +5,7 @@ import { formatTraceLineError, readTraces } from '../../traces/trace-io.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 import type { CompareMatrix } from './matrix.js';
 import { historySeed } from './seeds.js';
+import { importedWorkloadHistory, type WorkflowSources } from './workflows.js';
 
 /** The runs a workload's predictions are made from, and the seed that generated them (absent when read from disk). */
 export interface WorkloadHistory {
@@ -13,15 +14,28 @@ export interface WorkloadHistory {
 }
 
 /**
- * The history of every workload of the matrix: generated (one seed per workload, split from the matrix seed) or read
- * once from a trace file or directory and split by workflow name. Unreadable lines are returned as warnings, as
- * `bench traces validate` prints them; a workload without any run in the directory is an error.
+ * The history of every workload of the matrix. An imported workflow's is its imported one (`importedWorkloadHistory`,
+ * from `sources`, which must hold every imported workload). A built-in workload's is generated (one seed per
+ * workload, split from the matrix seed) or read once from a trace file or directory and split by workflow name.
+ * Unreadable lines are returned as warnings, as `bench traces validate` prints them; a workload without any run in
+ * the directory is an error.
  */
-export async function loadHistories(matrix: CompareMatrix): Promise<{ histories: Map<string, WorkloadHistory>; warnings: string[] }> {
+export async function loadHistories(
+  matrix: CompareMatrix,
+  sources: WorkflowSources = new Map(),
+): Promise<{ histories: Map<string, WorkloadHistory>; warnings: string[] }> {
   const histories = new Map<string, WorkloadHistory>();
   const warnings: string[] = [];
+  const builtIn = matrix.workloads.filter((w) => !w.workflow);
+  for (const workload of matrix.workloads) {
+    if (!workload.workflow) continue;
+    const source = sources.get(workload.workflow.path);
+    if (!source) throw new Error(`imported workload '${workload.name}' (${workload.workflow.path}) was not loaded`);
+    histories.set(workload.name, importedWorkloadHistory(workload, source, matrix.seed));
+  }
+  if (builtIn.length === 0) return { histories, warnings };
   if (matrix.history.kind === 'generated') {
-    for (const workload of matrix.workloads) {
+    for (const workload of builtIn) {
       const seed = historySeed(matrix.seed, workload.name);
       const records = generateHistory(workload.name, { runs: matrix.history.runs, seed, params: workload.params });
       histories.set(workload.name, { runs: groupRuns(records).runs, seed });
@@ -39,7 +53,7 @@ export async function loadHistories(matrix: CompareMatrix): Promise<{ histories:
   warnings.push(...read.errors.map(formatTraceLineError));
   const grouped = groupRuns(read.records);
   warnings.push(...grouped.problems.map((p) => `${path}: ${p.message}`));
-  for (const workload of matrix.workloads) {
+  for (const workload of builtIn) {
     const runs = grouped.runs.filter((r) => r.header.workflow === workload.name);
     if (runs.length === 0) {
       const present = [...new Set(grouped.runs.map((r) => r.header.workflow))].join(', ') || 'none';

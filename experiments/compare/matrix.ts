@@ -3,10 +3,26 @@ import type { ResourceConfig } from '../../core/resources.js';
 import type { Seed } from '../../core/random.js';
 import type { Sla } from '../../core/sla.js';
 
-/** One workload of a comparison: a built-in workload and the parameters overriding its defaults. */
+/**
+ * One workload of a comparison: a built-in workload and the parameters overriding its defaults, or (with `workflow`)
+ * an imported workflow, named by the name its file declares.
+ */
 export interface WorkloadSpec {
   readonly name: string;
   readonly params: Readonly<Record<string, number>>;
+  /** Set for a workflow from `--workflow`: where it is loaded from and how its imported history is extended. */
+  readonly workflow?: ImportedWorkloadSource;
+}
+
+/**
+ * An imported workflow of a comparison: a WfFormat file or a `bench import wfcommons` directory. Its history is the
+ * imported one (the recorded run, or an import directory's `history.jsonl`); `historyRuns` and `noiseCv`, when set,
+ * regenerate it through the importer with that many runs (the recorded one plus seeded synthetic runs).
+ */
+export interface ImportedWorkloadSource {
+  readonly path: string;
+  readonly historyRuns?: number;
+  readonly noiseCv?: number;
 }
 
 /**

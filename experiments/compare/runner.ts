@@ -1,4 +1,5 @@
 import { createPredictions } from '../../core/predictions/index.js';
+import type { Workflow } from '../../core/workflow.js';
 import { resources as makeResources, type ResourceConfig } from '../../core/resources.js';
 import { formatSla } from '../../core/sla.js';
 import type { Planner } from '../../planners/planner.js';
@@ -13,7 +14,8 @@ import { getWorkload } from '../../traces/workloads/registry.js';
 import { resolveParams } from '../../traces/workloads/workload.js';
 import { aggregateCells, type CellInfo } from './aggregate.js';
 import { loadHistories } from './history.js';
-import type { CompareMatrix } from './matrix.js';
+import type { CompareMatrix, WorkloadSpec } from './matrix.js';
+import { matrixWorkflowSources, type WorkflowSources } from './workflows.js';
 import type { CompareResults, CompareRunRow, CompareTiming } from './results.js';
 import { RUN_STREAM_PATTERN, runDurationRngs, runPlatformSeed, type RunKey } from './seeds.js';
 import { toolkitVersion } from './version.js';
@@ -32,6 +34,11 @@ export interface RunCompareOptions {
   readonly onProgress?: (progress: CompareProgress) => void;
   /** Called with every unreadable history line or other non-fatal problem. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The imported workflows of the matrix, loaded (as `buildCompareMatrix` returns them); any the map lacks are
+   * loaded from their paths, with their import warnings passed to `onWarning`.
+   */
+  readonly workflowSources?: WorkflowSources;
 }
 
 /** Steps a matrix takes: per workload its history, then per (SLA, variant) one plan and `runs` simulations. */
@@ -40,8 +47,9 @@ export function compareSteps(matrix: CompareMatrix): number {
 }
 
 /**
- * Runs a comparison: per workload one history and its predictions; per (SLA, planner variant) one plan (the planner
- * and its optimization passes, estimated by the simulator in expected-value mode) and `runs` simulations with
+ * Runs a comparison: per workload (built-in, or imported with `--workflow`) one history and its predictions; per
+ * (SLA, planner variant) one plan (the planner and its optimization passes, estimated by the simulator in
+ * expected-value mode) and `runs` simulations with
  * durations sampled from the history. Every random stream is split by name from the matrix seed, so the numbers of a
  * cell depend only on the seed, its workload, SLA and variant: adding a variant or a workload changes no other cell.
  */
@@ -50,7 +58,8 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
   const platform: PlatformModel = matrix.platform === 'default' ? DEFAULT_PLATFORM_MODEL : await loadPlatformModel(matrix.platform);
   const planners = new Map<string, Planner>();
   for (const variant of matrix.variants) planners.set(variant.label, await loadPlanner(variant.planner));
-  const { histories, warnings } = await loadHistories(matrix);
+  const sources = await matrixWorkflowSources(matrix, options.workflowSources, options.onWarning);
+  const { histories, warnings } = await loadHistories(matrix, sources);
   for (const warning of warnings) options.onWarning?.(warning);
 
   const total = compareSteps(matrix);
@@ -63,8 +72,7 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
   const historyRuns: Record<string, number> = {};
   const historySeeds: Record<string, number> = {};
   for (const spec of matrix.workloads) {
-    const definition = getWorkload(spec.name);
-    const workflow = definition.build(resolveParams(definition, spec.params));
+    const workflow = spec.workflow ? sources.get(spec.workflow.path)!.workflow : builtInWorkflow(spec);
     const history = histories.get(spec.name)!;
     historyRuns[spec.name] = history.runs.length;
     if (history.seed !== undefined) historySeeds[spec.name] = history.seed;
@@ -136,6 +144,12 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
     runs: rows,
     timing: { totalMs: performance.now() - startMs, planning },
   };
+}
+
+/** A built-in workload's workflow with the spec's parameters. */
+function builtInWorkflow(spec: WorkloadSpec): Workflow {
+  const definition = getWorkload(spec.name);
+  return definition.build(resolveParams(definition, spec.params));
 }
 
 /** Configurations strongest (most memory, then most vCPUs) first, as planners expect them; duplicates dropped. */

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,8 @@ import type { CompareResults } from '../../experiments/compare/results.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
+const DIAMOND_15 = join(ROOT, 'test', 'fixtures', 'wfformat', 'diamond-1.5.json');
+const DIAMOND_14 = join(ROOT, 'test', 'fixtures', 'wfformat', 'diamond-1.4.json');
 
 /** Runs `bench compare` through tsx as `npm run bench` does; never throws, returns the exit code. */
 async function compare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -60,5 +62,35 @@ describe('bench compare', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
       expect(stdout).toBe('');
     }
+  });
+
+  it('--workflow (repeated) compares imported workflows instead of the built-in workloads; a name clash is one line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-compare-workflow-cli-'));
+    // A second workflow of another name: the diamond fixture renamed.
+    const diamond = JSON.parse(await readFile(DIAMOND_15, 'utf8')) as { name: string };
+    const renamed = join(dir, 'renamed.json');
+    await writeFile(renamed, JSON.stringify({ ...diamond, name: 'renamed-diamond' }));
+    const args = ['--planners', 'wukong,uniform', '--optimizations', 'none', '--runs', '2'];
+    const [json, clash] = await Promise.all([
+      compare('--workflow', DIAMOND_15, '--workflow', renamed, ...args, '--history-runs', '3', '--json'),
+      compare('--workflow', DIAMOND_15, '--workflow', DIAMOND_14, ...args),
+    ]);
+    expect(json.code).toBe(0);
+    const results = JSON.parse(json.stdout) as CompareResults;
+    expect(results.matrix.workloads.map((w) => w.name)).toEqual(['tiny-diamond-fixture', 'renamed-diamond']);
+    expect(results.aggregates.map((a) => `${a.workload}/${a.variant}/${a.tasks}`)).toEqual([
+      'tiny-diamond-fixture/wukong/7',
+      'tiny-diamond-fixture/uniform/7',
+      'renamed-diamond/wukong/7',
+      'renamed-diamond/uniform/7',
+    ]);
+    expect(results.historyRuns).toEqual({ 'tiny-diamond-fixture': 3, 'renamed-diamond': 3 });
+    // The fixture's zero-byte file: one warning per file, on stderr.
+    expect(json.stderr.match(/zero-byte-file/g)).toHaveLength(2);
+
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/both hold a workflow named 'tiny-diamond-fixture'/);
+    expect(clash.stderr).not.toMatch(/\n\s+at /);
+    expect(clash.stdout).toBe('');
   });
 });

@@ -94,47 +94,48 @@ function read15(root: Record<string, unknown>, file: string, warnings: WarningLo
   }
   const workflow = expectObject(root.workflow, file, 'workflow', 'an object with a specification');
   const spec = expectObject(workflow.specification, file, 'workflow.specification', 'an object with a task list');
-  const tasks = readSpecTasks(spec.tasks, file);
+  const { tasks, taskIndex } = readSpecTasks(spec.tasks, file);
   const files = readFiles(spec.files, file, warnings);
-  const execution = workflow.execution === undefined ? undefined : readExecution(workflow.execution, file, tasks);
-  return { name, declaredVersion, tasks, files, execution };
+  const execution = workflow.execution === undefined ? undefined : readExecution(workflow.execution, file, taskIndex);
+  return { name, declaredVersion, tasks, taskIndex, files, execution };
 }
 
-function readSpecTasks(value: unknown, file: string): WfSpecTask[] {
+function readSpecTasks(value: unknown, file: string): { tasks: WfSpecTask[]; taskIndex: Map<string, number> } {
   const field = 'workflow.specification.tasks';
   const list = expectArray(value, file, field, 'a non-empty array of tasks');
   if (list.length === 0) throw new WfFormatError(file, 'wrong-type', field, 'is empty; a workflow needs at least one task');
   const tasks: WfSpecTask[] = [];
   const seen = new Map<string, number>();
   for (let index = 0; index < list.length; index++) {
-    const at = `${field}[${index}]`;
-    const raw = expectObject(list[index], file, at, 'a task object');
+    // Field paths are built only for an error: building four per task is a measurable share of a large import.
+    const at = (key: string) => `${field}[${index}]${key}`;
+    const raw = expectObject(list[index], file, at(''), 'a task object');
     const id = raw.id;
     if (typeof id !== 'string' || id === '') {
-      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', `${at}.id`, `expected a non-empty string, got ${show(id)}`);
+      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', at('.id'), `expected a non-empty string, got ${show(id)}`);
     }
     const earlier = seen.get(id);
     if (earlier !== undefined) {
-      throw new WfFormatError(file, 'duplicate-task-id', `${at}.id`, `task id is also used by ${field}[${earlier}]; ids must be unique`, id);
+      throw new WfFormatError(file, 'duplicate-task-id', at('.id'), `task id is also used by ${field}[${earlier}]; ids must be unique`, id);
     }
     seen.set(id, index);
     const name = raw.name;
     if (typeof name !== 'string' || name === '') {
-      throw new WfFormatError(file, name === undefined ? 'missing-field' : 'wrong-type', `${at}.name`, `expected a non-empty string, got ${show(name)}`, id);
+      throw new WfFormatError(file, name === undefined ? 'missing-field' : 'wrong-type', at('.name'), `expected a non-empty string, got ${show(name)}`, id);
     }
     const category = raw.category;
     tasks.push({
       id,
       name,
       ...(typeof category === 'string' && category !== '' ? { category } : {}),
-      parents: stringList(raw.parents, file, `${at}.parents`, id, true),
-      children: stringList(raw.children, file, `${at}.children`, id, true),
-      inputFiles: stringList(raw.inputFiles, file, `${at}.inputFiles`, id, false),
-      outputFiles: stringList(raw.outputFiles, file, `${at}.outputFiles`, id, false),
+      parents: stringList(raw.parents, file, at, '.parents', id, true),
+      children: stringList(raw.children, file, at, '.children', id, true),
+      inputFiles: stringList(raw.inputFiles, file, at, '.inputFiles', id, false),
+      outputFiles: stringList(raw.outputFiles, file, at, '.outputFiles', id, false),
       index,
     });
   }
-  return tasks;
+  return { tasks, taskIndex: seen };
 }
 
 function readFiles(value: unknown, file: string, warnings: WarningLog): Map<string, number> {
@@ -143,18 +144,18 @@ function readFiles(value: unknown, file: string, warnings: WarningLog): Map<stri
   const field = 'workflow.specification.files';
   const list = expectArray(value, file, field, 'an array of {id, sizeInBytes}');
   for (let index = 0; index < list.length; index++) {
-    const at = `${field}[${index}]`;
-    const raw = expectObject(list[index], file, at, 'a file object');
+    const at = (key: string) => `${field}[${index}]${key}`;
+    const raw = expectObject(list[index], file, at(''), 'a file object');
     const id = raw.id;
     if (typeof id !== 'string' || id === '') {
-      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', `${at}.id`, `expected a non-empty string, got ${show(id)}`);
+      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', at('.id'), `expected a non-empty string, got ${show(id)}`);
     }
     const size = raw.sizeInBytes;
-    if (size === undefined) throw new WfFormatError(file, 'missing-field', `${at}.sizeInBytes`, `missing for file '${id}'`);
+    if (size === undefined) throw new WfFormatError(file, 'missing-field', at('.sizeInBytes'), `missing for file '${id}'`);
     if (typeof size !== 'number' || !Number.isInteger(size)) {
-      throw new WfFormatError(file, 'wrong-type', `${at}.sizeInBytes`, `expected an integer number of bytes for file '${id}', got ${show(size)}`);
+      throw new WfFormatError(file, 'wrong-type', at('.sizeInBytes'), `expected an integer number of bytes for file '${id}', got ${show(size)}`);
     }
-    if (size < 0) throw new WfFormatError(file, 'negative-value', `${at}.sizeInBytes`, `file '${id}' has a negative size ${size}`);
+    if (size < 0) throw new WfFormatError(file, 'negative-value', at('.sizeInBytes'), `file '${id}' has a negative size ${size}`);
     const first = files.get(id);
     if (first !== undefined) {
       // Nextflow-derived instances repeat ids; the migration script and WRENCH keep the first entry, so do we.
@@ -167,55 +168,55 @@ function readFiles(value: unknown, file: string, warnings: WarningLog): Map<stri
   return files;
 }
 
-function readExecution(value: unknown, file: string, specTasks: readonly WfSpecTask[]): WfExecution {
+function readExecution(value: unknown, file: string, taskIndex: ReadonlyMap<string, number>): WfExecution {
   const exec = expectObject(value, file, 'workflow.execution', 'an object with the measured tasks');
   const makespan = exec.makespanInSeconds;
   if (makespan !== undefined && !(typeof makespan === 'number' && Number.isFinite(makespan) && makespan >= 0)) {
     throw new WfFormatError(file, 'wrong-type', 'workflow.execution.makespanInSeconds', `expected a number of seconds >= 0, got ${show(makespan)}`);
   }
-  const specIds = new Set(specTasks.map((t) => t.id));
   const field = 'workflow.execution.tasks';
   const list = expectArray(exec.tasks, file, field, 'an array of measured tasks');
-  const tasks = new Map<string, WfExecTask>();
+  const tasksByIndex = new Array<WfExecTask | undefined>(taskIndex.size).fill(undefined);
   for (let index = 0; index < list.length; index++) {
-    const at = `${field}[${index}]`;
-    const raw = expectObject(list[index], file, at, 'a measured task object');
+    const at = (key: string) => `${field}[${index}]${key}`;
+    const raw = expectObject(list[index], file, at(''), 'a measured task object');
     const id = raw.id;
     if (typeof id !== 'string' || id === '') {
-      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', `${at}.id`, `expected a non-empty string, got ${show(id)}`);
+      throw new WfFormatError(file, id === undefined ? 'missing-field' : 'wrong-type', at('.id'), `expected a non-empty string, got ${show(id)}`);
     }
-    if (!specIds.has(id)) {
-      throw new WfFormatError(file, 'unknown-execution-task', `${at}.id`, 'has measurements but is not in workflow.specification.tasks', id);
+    const specIndex = taskIndex.get(id);
+    if (specIndex === undefined) {
+      throw new WfFormatError(file, 'unknown-execution-task', at('.id'), 'has measurements but is not in workflow.specification.tasks', id);
     }
-    if (tasks.has(id)) {
-      throw new WfFormatError(file, 'duplicate-execution-entry', `${at}.id`, 'is measured twice in workflow.execution.tasks', id);
+    if (tasksByIndex[specIndex] !== undefined) {
+      throw new WfFormatError(file, 'duplicate-execution-entry', at('.id'), 'is measured twice in workflow.execution.tasks', id);
     }
     const runtime = raw.runtimeInSeconds;
-    if (runtime === undefined) throw new WfFormatError(file, 'missing-field', `${at}.runtimeInSeconds`, 'missing; every measured task needs its runtime', id);
+    if (runtime === undefined) throw new WfFormatError(file, 'missing-field', at('.runtimeInSeconds'), 'missing; every measured task needs its runtime', id);
     if (typeof runtime !== 'number' || !Number.isFinite(runtime)) {
-      throw new WfFormatError(file, 'wrong-type', `${at}.runtimeInSeconds`, `expected a number of seconds, got ${show(runtime)}`, id);
+      throw new WfFormatError(file, 'wrong-type', at('.runtimeInSeconds'), `expected a number of seconds, got ${show(runtime)}`, id);
     }
-    if (runtime < 0) throw new WfFormatError(file, 'negative-value', `${at}.runtimeInSeconds`, `runtime ${runtime} s is negative`, id);
+    if (runtime < 0) throw new WfFormatError(file, 'negative-value', at('.runtimeInSeconds'), `runtime ${runtime} s is negative`, id);
     const cores = raw.coreCount;
     if (cores !== undefined && !(typeof cores === 'number' && Number.isFinite(cores) && cores > 0)) {
-      throw new WfFormatError(file, 'wrong-type', `${at}.coreCount`, `expected a number of cores > 0, got ${show(cores)}`, id);
+      throw new WfFormatError(file, 'wrong-type', at('.coreCount'), `expected a number of cores > 0, got ${show(cores)}`, id);
     }
     const avgCpu = raw.avgCPU;
     if (avgCpu !== undefined && !(typeof avgCpu === 'number' && Number.isFinite(avgCpu) && avgCpu >= 0)) {
-      throw new WfFormatError(file, 'wrong-type', `${at}.avgCPU`, `expected a CPU utilisation in percent >= 0, got ${show(avgCpu)}`, id);
+      throw new WfFormatError(file, 'wrong-type', at('.avgCPU'), `expected a CPU utilisation in percent >= 0, got ${show(avgCpu)}`, id);
     }
-    tasks.set(id, {
+    tasksByIndex[specIndex] = {
       id,
       runtimeInSeconds: runtime,
       ...(cores !== undefined ? { coreCount: cores } : {}),
       ...(avgCpu !== undefined ? { avgCPU: avgCpu } : {}),
-      machines: stringList(raw.machines, file, `${at}.machines`, id, false),
+      machines: stringList(raw.machines, file, at, '.machines', id, false),
       index,
-    });
+    };
   }
   return {
     makespanInSeconds: typeof makespan === 'number' ? makespan : NaN,
-    tasks,
+    tasksByIndex,
     machines: readMachines(exec.machines),
   };
 }
@@ -246,16 +247,19 @@ function positiveNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
-/** A list of strings; absent means empty unless `required`. The array itself is reused, not copied. */
-function stringList(value: unknown, file: string, field: string, taskId: string, required: boolean): readonly string[] {
+/**
+ * A list of strings; absent means empty unless `required`. The array itself is reused, not copied. The field's path
+ * is `at(key)`, built only for an error.
+ */
+function stringList(value: unknown, file: string, at: (key: string) => string, key: string, taskId: string, required: boolean): readonly string[] {
   if (value === undefined) {
-    if (required) throw new WfFormatError(file, 'missing-field', field, 'missing; expected an array of ids (may be empty)', taskId);
+    if (required) throw new WfFormatError(file, 'missing-field', at(key), 'missing; expected an array of ids (may be empty)', taskId);
     return [];
   }
-  if (!Array.isArray(value)) throw new WfFormatError(file, 'wrong-type', field, `expected an array of ids, got ${show(value)}`, taskId);
+  if (!Array.isArray(value)) throw new WfFormatError(file, 'wrong-type', at(key), `expected an array of ids, got ${show(value)}`, taskId);
   for (let i = 0; i < value.length; i++) {
     if (typeof value[i] !== 'string') {
-      throw new WfFormatError(file, 'wrong-type', `${field}[${i}]`, `expected an id (a string), got ${show(value[i])}`, taskId);
+      throw new WfFormatError(file, 'wrong-type', `${at(key)}[${i}]`, `expected an id (a string), got ${show(value[i])}`, taskId);
     }
   }
   return value as string[];

@@ -78,94 +78,113 @@ const PARENT = 1;
 const CHILD = 2;
 const FILE = 4;
 
-/** Builds the workflow and per-task figures; errors name the file, task and field, warnings go to `warnings`. */
+/**
+ * Builds the workflow and per-task figures; errors name the file, task and field, warnings go to `warnings`.
+ *
+ * Per-task figures live in arrays by the task's position in the specification (`instance.taskIndex` maps ids to
+ * positions): on a 10,000-task instance, filling one Map per figure cost more than everything else here but
+ * `createWorkflow` (profiled, `experiments/perf/wfcommons-perf.ts`).
+ */
 export function toImportedWorkflow(instance: WfInstance, file: string, warnings: WarningLog, options: ConversionOptions = {}): ImportedWorkflow {
   const specField = 'workflow.specification.tasks';
-  const ids = new Set(instance.tasks.map((t) => t.id));
-  // consumer -> producer -> where the edge was declared (insertion order = upstream order).
-  const edges = new Map<string, Map<string, number>>(instance.tasks.map((t) => [t.id, new Map()]));
-  const addEdge = (producer: string, consumer: string, how: number) => {
-    const into = edges.get(consumer)!;
+  const specTasks = instance.tasks;
+  const n = specTasks.length;
+  const { taskIndex } = instance;
+  // Per consumer: producer -> where the edge was declared (insertion order = upstream order).
+  const edges: Map<string, number>[] = Array.from({ length: n }, () => new Map());
+  const addEdge = (producer: string, consumer: number, how: number) => {
+    const into = edges[consumer]!;
     into.set(producer, (into.get(producer) ?? 0) | how);
   };
-  const checkRef = (ref: string, task: { id: string; index: number }, field: string, relation: string): boolean => {
+  // The field path is built only when an error needs it: building it for every reference of a 10,000-task instance
+  // costs more than the check itself.
+  const checkRef = (ref: string, task: { id: string; index: number }, list: 'parents' | 'children', i: number, relation: string): number | undefined => {
     if (ref === '') {
       warnings.add('empty-reference', `task '${task.id}' lists an empty ${relation} id`, 'ignored');
-      return false;
+      return undefined;
     }
     if (ref === task.id) {
       warnings.add('self-reference', `task '${task.id}' lists itself as its own ${relation}`, 'ignored');
-      return false;
+      return undefined;
     }
-    if (!ids.has(ref)) {
+    const index = taskIndex.get(ref);
+    if (index === undefined) {
       throw new WfFormatError(
         file,
         'unknown-task-id',
-        field,
+        `${specField}[${task.index}].${list}[${i}]`,
         `names ${relation} '${ref}', which is no task id in ${specField} (references must use task ids, not names)`,
         task.id,
       );
     }
-    return true;
+    return index;
   };
 
-  const producers = new Map<string, string>();
-  const outputBytes = new Map<string, number>();
-  for (const task of instance.tasks) {
-    const at = `${specField}[${task.index}]`;
-    task.parents.forEach((p, i) => {
-      if (checkRef(p, task, `${at}.parents[${i}]`, 'parent')) addEdge(p, task.id, PARENT);
-    });
-    task.children.forEach((c, i) => {
-      if (checkRef(c, task, `${at}.children[${i}]`, 'child')) addEdge(task.id, c, CHILD);
-    });
+  // File id -> position of the task writing it.
+  const producers = new Map<string, number>();
+  const outputBytes = new Array<number>(n).fill(0);
+  for (let t = 0; t < n; t++) {
+    const task = specTasks[t]!;
+    const { parents, children, outputFiles } = task;
+    for (let i = 0; i < parents.length; i++) {
+      if (checkRef(parents[i]!, task, 'parents', i, 'parent') !== undefined) addEdge(parents[i]!, t, PARENT);
+    }
+    for (let i = 0; i < children.length; i++) {
+      const child = checkRef(children[i]!, task, 'children', i, 'child');
+      if (child !== undefined) addEdge(task.id, child, CHILD);
+    }
     let bytes = 0;
-    task.outputFiles.forEach((f, i) => {
+    for (let i = 0; i < outputFiles.length; i++) {
+      const f = outputFiles[i]!;
       const size = instance.files.get(f);
-      if (size === undefined) throw unknownFile(file, `${at}.outputFiles[${i}]`, f, task.id);
+      if (size === undefined) throw unknownFile(file, `${specField}[${task.index}].outputFiles[${i}]`, f, task.id);
       const producer = producers.get(f);
-      if (producer === task.id) return; // listed twice by the same task: one file
+      if (producer === t) continue; // listed twice by the same task: one file
       if (producer !== undefined) {
         throw new WfFormatError(
           file,
           'file-produced-twice',
-          `${at}.outputFiles[${i}]`,
-          `output file '${f}' is also an output of task '${producer}'; a file must have one producer`,
+          `${specField}[${task.index}].outputFiles[${i}]`,
+          `output file '${f}' is also an output of task '${specTasks[producer]!.id}'; a file must have one producer`,
           task.id,
         );
       }
-      producers.set(f, task.id);
+      producers.set(f, t);
       bytes += size;
-    });
-    outputBytes.set(task.id, bytes);
+    }
+    outputBytes[t] = bytes;
   }
 
-  const staticBytes = new Map<string, number>();
-  const inputFileBytes = new Map<string, number>();
-  for (const task of instance.tasks) {
-    const at = `${specField}[${task.index}]`;
-    const seen = new Set<string>();
+  const staticBytes = new Array<number>(n).fill(0);
+  const inputFileBytes = new Array<number>(n).fill(0);
+  for (let t = 0; t < n; t++) {
+    const task = specTasks[t]!;
+    const { inputFiles } = task;
+    // Most tasks read a few files: a linear scan for repeats beats allocating a Set per task.
+    const seen = inputFiles.length > 16 ? new Set<string>() : undefined;
     let statics = 0;
     let read = 0;
-    task.inputFiles.forEach((f, i) => {
+    for (let i = 0; i < inputFiles.length; i++) {
+      const f = inputFiles[i]!;
       const size = instance.files.get(f);
-      if (size === undefined) throw unknownFile(file, `${at}.inputFiles[${i}]`, f, task.id);
-      if (seen.has(f)) return;
-      seen.add(f);
+      if (size === undefined) throw unknownFile(file, `${specField}[${task.index}].inputFiles[${i}]`, f, task.id);
+      if (seen ? seen.has(f) : inputFiles.indexOf(f) < i) continue;
+      seen?.add(f);
       read += size;
       const producer = producers.get(f);
       if (producer === undefined) statics += size;
-      else if (producer === task.id) {
+      else if (producer === t) {
         warnings.add('file-read-and-written', `task '${task.id}' both reads and writes file '${f}'`, 'no edge; its size counts as output only');
-      } else addEdge(producer, task.id, FILE);
-    });
-    staticBytes.set(task.id, statics);
-    inputFileBytes.set(task.id, read);
+      } else addEdge(specTasks[producer]!.id, t, FILE);
+    }
+    staticBytes[t] = statics;
+    inputFileBytes[t] = read;
   }
 
   let edgeCount = 0;
-  for (const [consumer, from] of edges) {
-    for (const [producer, how] of from) {
+  for (let t = 0; t < n; t++) {
+    const consumer = specTasks[t]!.id;
+    for (const [producer, how] of edges[t]!) {
       edgeCount++;
       const declared = how & (PARENT | CHILD);
       if (declared === PARENT) {
@@ -186,15 +205,14 @@ export function toImportedWorkflow(instance: WfInstance, file: string, warnings:
 
   const timing = taskTimings(instance, warnings, options);
   let maxParallelism = 1;
-  for (const t of timing.values()) maxParallelism = Math.max(maxParallelism, t.parallelism);
+  for (const t of timing) maxParallelism = Math.max(maxParallelism, t.parallelism);
   const referenceResources = referenceFor(maxParallelism);
 
-  const specs: TaskSpec[] = instance.tasks.map((task) => ({
-    id: task.id,
-    functionName: functionNameOf(task.name, task.category),
-    upstream: [...edges.get(task.id)!.keys()],
-    staticInputBytes: staticBytes.get(task.id)!,
-  }));
+  const specs: TaskSpec[] = new Array<TaskSpec>(n);
+  for (let t = 0; t < n; t++) {
+    const task = specTasks[t]!;
+    specs[t] = { id: task.id, functionName: functionNameOf(task.name, task.category), upstream: [...edges[t]!.keys()], staticInputBytes: staticBytes[t]! };
+  }
   let workflow: Workflow;
   try {
     workflow = createWorkflow(instance.name, specs);
@@ -204,7 +222,7 @@ export function toImportedWorkflow(instance: WfInstance, file: string, warnings:
       throw new WfFormatError(
         file,
         'cycle',
-        `${specField}[${instance.tasks.find((t) => t.id === error.taskIds[0])?.index ?? 0}]`,
+        `${specField}[${taskIndex.get(error.taskIds[0]!) ?? 0}]`,
         `is on a dependency cycle ${cycle} (edges from parents, children and file producer -> consumer)`,
         error.taskIds[0],
       );
@@ -213,20 +231,21 @@ export function toImportedWorkflow(instance: WfInstance, file: string, warnings:
   }
 
   const tasks = new Map<string, ImportedTask>();
-  for (const spec of specs) {
-    const t = timing.get(spec.id)!;
+  for (let t = 0; t < n; t++) {
+    const spec = specs[t]!;
+    const { runtimeMs, parallelism } = timing[t]!;
     tasks.set(spec.id, {
       id: spec.id,
       functionName: spec.functionName,
       upstream: workflow.tasks.get(spec.id)!.upstream,
-      staticInputBytes: spec.staticInputBytes!,
-      outputBytes: outputBytes.get(spec.id)!,
-      inputFileBytes: inputFileBytes.get(spec.id)!,
-      recordedRuntimeMs: t.runtimeMs,
-      parallelism: t.parallelism,
-      cpuMsAt1Vcpu: t.runtimeMs * t.parallelism,
+      staticInputBytes: staticBytes[t]!,
+      outputBytes: outputBytes[t]!,
+      inputFileBytes: inputFileBytes[t]!,
+      recordedRuntimeMs: runtimeMs,
+      parallelism,
+      cpuMsAt1Vcpu: runtimeMs * parallelism,
       // At the reference every task has at least as many vCPUs as it kept busy, unless it used more than Lambda has.
-      execMs: t.parallelism <= referenceResources.vCpus ? t.runtimeMs : (t.runtimeMs * t.parallelism) / referenceResources.vCpus,
+      execMs: parallelism <= referenceResources.vCpus ? runtimeMs : (runtimeMs * parallelism) / referenceResources.vCpus,
     });
   }
   const makespanS = instance.execution?.makespanInSeconds;
@@ -284,17 +303,19 @@ interface Timing {
   readonly parallelism: number;
 }
 
-function taskTimings(instance: WfInstance, warnings: WarningLog, options: ConversionOptions): Map<string, Timing> {
-  const timings = new Map<string, Timing>();
+/** Runtime and parallelism of each task, by its position in the specification. */
+function taskTimings(instance: WfInstance, warnings: WarningLog, options: ConversionOptions): Timing[] {
   const execution = instance.execution;
   if (!execution) {
     warnings.add('no-execution', 'the file has no workflow.execution section', 'every task runs 0 ms; the DAG and file sizes are still imported');
   }
-  for (const task of instance.tasks) {
-    const measured = execution?.tasks.get(task.id);
+  const timings = new Array<Timing>(instance.tasks.length);
+  for (let t = 0; t < instance.tasks.length; t++) {
+    const task = instance.tasks[t]!;
+    const measured = execution?.tasksByIndex[t];
     if (!measured) {
       if (execution) warnings.add('missing-execution-entry', `task '${task.id}' has no entry in workflow.execution.tasks`, 'it runs 0 ms');
-      timings.set(task.id, { runtimeMs: 0, parallelism: 1 });
+      timings[t] = { runtimeMs: 0, parallelism: 1 };
       continue;
     }
     if (measured.runtimeInSeconds === 0) {
@@ -302,7 +323,7 @@ function taskTimings(instance: WfInstance, warnings: WarningLog, options: Conver
     }
     const parallelism = parallelismOf(measured, warnings);
     const speedFactor = options.referenceCoreMhz === undefined ? 1 : speedFactorOf(measured, instance, options.referenceCoreMhz, warnings);
-    timings.set(task.id, { runtimeMs: measured.runtimeInSeconds * 1000 * speedFactor, parallelism });
+    timings[t] = { runtimeMs: measured.runtimeInSeconds * 1000 * speedFactor, parallelism };
   }
   return timings;
 }

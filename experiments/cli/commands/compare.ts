@@ -8,6 +8,7 @@ import type { CompareMatrix } from '../../compare/matrix.js';
 import { LONG_SWEEP_STEPS, progressDisplay } from '../../compare/progress.js';
 import { formatCompareTables } from '../../compare/report-table.js';
 import { compareSteps, runCompare } from '../../compare/runner.js';
+import type { WorkflowSources } from '../../compare/workflows.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
 import { writeCompareReport } from '../../../reports/write-report.js';
 import { UsageError } from '../errors.js';
@@ -19,6 +20,8 @@ export const COMPARE_EXPERIMENTS = ['headline'] as const;
 
 interface CompareArgs {
   workloads?: string[];
+  workflow?: string[];
+  noise?: number;
   planners?: string[];
   optimizations?: string[];
   sla?: string;
@@ -37,8 +40,9 @@ interface CompareArgs {
 
 /**
  * `bench compare`: plans every workload with every planner variant, simulates each plan several times and prints
- * per workload the metrics as mean ± std and their change against WUKONG; `--experiment headline` reproduces the
- * reference system's headline comparison.
+ * per workload the metrics as mean ± std and their change against WUKONG; `--workflow FILE` (repeatable) adds
+ * imported WfCommons workflows as workloads; `--experiment headline` reproduces the reference system's headline
+ * comparison.
  */
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
@@ -46,6 +50,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   builder: (y: Argv) =>
     y
       .option('workloads', { alias: 'w', type: 'string', array: true, describe: `workloads, comma list or repeated (default: all: ${workloadNames().join(', ')})` })
+      .option('workflow', {
+        type: 'string',
+        array: true,
+        describe: 'WfFormat file or `bench import wfcommons` directory compared as a workload with its imported history (repeatable; without --workloads, instead of the built-in ones)',
+      })
+      .option('noise', { type: 'number', describe: 'with --workflow and --history-runs: execution-time CV of the synthetic runs added to an imported history (default 0.1)' })
       .option('planners', { alias: 'p', type: 'string', array: true, describe: `planner names or module paths (default: ${DEFAULT_COMPARE_PLANNERS.join(',')})` })
       .option('optimizations', {
         alias: 'O',
@@ -56,7 +66,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('sla', { type: 'string', describe: 'SLA(s) planned for, comma list (default: median; headline: median,p75,p90)' })
       .option('resources', { type: 'string', describe: "memory MB[:vCPUs] list given to every planner (default: each planner's own)" })
       .option('runs', { alias: 'n', type: 'number', describe: `simulated runs per workload, SLA and variant (default ${DEFAULT_COMPARE_RUNS}; headline ${HEADLINE_RUNS})` })
-      .option('history-runs', { type: 'number', describe: `runs of each generated history (default ${DEFAULT_HISTORY_RUNS})` })
+      .option('history-runs', {
+        type: 'number',
+        describe: `runs of each generated history (default ${DEFAULT_HISTORY_RUNS}); for --workflow, the recorded run plus N-1 seeded synthetic ones (default: the imported history)`,
+      })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of histories and simulations' })
       .option('history', { type: 'string', describe: 'trace file or directory to predict from (default: a generated history per workload)' })
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
@@ -82,21 +95,30 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     let matrix: CompareMatrix;
     let notes: string[];
     let roles: HeadlineRoles | undefined;
+    let workflowSources: WorkflowSources | undefined;
     if (args.experiment !== undefined) {
       if (!(COMPARE_EXPERIMENTS as readonly string[]).includes(args.experiment)) {
         throw new UsageError(`unknown experiment '${args.experiment}' (experiments: ${COMPARE_EXPERIMENTS.join(', ')})`);
+      }
+      const imported = (['workflow', 'noise'] as const).filter((k) => args[k] !== undefined);
+      if (imported.length > 0) {
+        throw new UsageError(`--experiment ${args.experiment} compares the reference's built-in workloads; ${imported.map((k) => `--${k}`).join(' and ')} ${imported.length > 1 ? 'do' : 'does'} not apply`);
       }
       const fixed = (['planners', 'optimizations', 'resources'] as const).filter((k) => args[k] !== undefined);
       if (fixed.length > 0) throw new UsageError(`--experiment ${args.experiment} fixes ${fixed.map((k) => `--${k}`).join(', ')}; leave them out`);
       ({ matrix, roles, notes } = headlineMatrix(common));
     } else {
       const optimizations = args.optimizations === undefined ? undefined : args.optimizations.map(String);
-      ({ matrix, notes } = await buildCompareMatrix({
+      const built = await buildCompareMatrix({
         ...common,
         ...(args.planners ? { planners: listOption(args.planners) } : {}),
         ...(optimizations ? { optimizations } : {}),
         ...(args.resources !== undefined ? { resources: resourcesOption(args.resources) } : {}),
-      }));
+        ...(args.workflow ? { workflows: args.workflow.map(String) } : {}),
+        ...(args.noise !== undefined ? { noiseCv: args.noise } : {}),
+      });
+      ({ matrix, notes, workflowSources } = built);
+      for (const line of built.warnings) console.error(`bench compare: ${line}`);
     }
     for (const note of notes) console.error(`bench compare: note: ${note}`);
 
@@ -109,6 +131,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       results = await runCompare(matrix, {
         ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
         onWarning: (message) => console.error(`bench compare: warning: ${message}`),
+        ...(workflowSources ? { workflowSources } : {}),
       });
     } finally {
       progress?.finish();

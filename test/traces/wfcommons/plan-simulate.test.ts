@@ -15,38 +15,76 @@ import { simulate } from '../../../simulator/simulate.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { importWfFormat, importWfFormatFile } from '../../../traces/wfcommons/import-wfformat.js';
 import { criticalPath } from '../../../traces/wfcommons/to-workflow.js';
+import { generateWfFormat } from '../../../experiments/perf/wfcommons-perf.js';
 import { DIAMOND_14, DIAMOND_15 } from './helpers.js';
 
-describe('every built-in planner plans an imported workflow and the simulator runs the plan', () => {
-  for (const [label, file, runs] of [['1.5, one recorded run', DIAMOND_15, 1], ['1.4, recorded + 5 synthetic runs', DIAMOND_14, 6]] as const) {
+/** Every optimization pass, as `--optimizations all` applies them. */
+const ALL_PASSES = ['pre-load', 'pre-warm', 'task-dup'] as const;
+
+describe('every built-in planner, without and with optimizations, plans an imported workflow and the simulator runs the plan', () => {
+  // Kinds of optimization attached per pass set, over every planner, fixture and SLA: the optimized cases must really
+  // have been optimized somewhere, or they would test nothing beyond the plain ones.
+  const attached = new Map<string, Set<string>>();
+  // The diamond's files are a few bytes and its plans one to three workers, so the passes find nothing worth doing
+  // there; a 200-task Montage-shaped instance (megabyte files, dozens of workers) is where they attach.
+  const cases = [
+    { label: 'diamond 1.5, one recorded run', load: () => importWfFormatFile(DIAMOND_15, { runs: 1, seed: 3 }), tasks: 7, slas: [MEDIAN, percentile(90)] },
+    { label: 'diamond 1.4, recorded + 5 synthetic runs', load: () => importWfFormatFile(DIAMOND_14, { runs: 6, seed: 3 }), tasks: 7, slas: [MEDIAN, percentile(90)] },
+    {
+      label: 'generated 200-task instance, recorded + 3 synthetic runs',
+      load: async () => importWfFormat(generateWfFormat(200, 2), 'generated-200.json', { runs: 4, seed: 1 }),
+      tasks: 200,
+      slas: [MEDIAN],
+    },
+  ];
+  for (const { label, load, tasks, slas } of cases) {
     for (const planner of PLANNERS) {
-      it(`${planner.name} (${label})`, async () => {
-        const { imported, history } = await importWfFormatFile(file, { runs, seed: 3 });
-        const { workflow } = imported;
-        const predictions = createPredictions(groupRuns(history).runs, { workflow: workflow.name });
-        for (const sla of [MEDIAN, percentile(90)]) {
-          const ctx = {
-            predictions,
-            sla,
-            resources: planner.defaultMemoryMb.map((m) => resources(m)),
-            estimate: simulatorEstimator(workflow, predictions, sla, DEFAULT_PLATFORM_MODEL),
-            optimizations: [],
-          };
-          const plan = runPlanner(planner, workflow, ctx);
-          validatePlan(workflow, plan);
-          for (const durations of [
-            expectedDurations(predictions, sla),
-            sampledDurations(predictions, DEFAULT_PLATFORM_MODEL, { exec: rngFor(1, 'e'), output: rngFor(1, 'o'), startup: rngFor(1, 's'), transfer: rngFor(1, 't') }),
-          ]) {
-            const result = simulate(workflow, plan, { platform: DEFAULT_PLATFORM_MODEL, durations, seed: 1 });
-            expect(result.summary.status).toBe('completed');
-            expect(new Set(result.run.tasks.map((t) => t.taskId)).size).toBe(7);
-            expect(result.summary.makespanMs).toBeGreaterThan(0);
+      for (const optimizations of [[], ALL_PASSES] as const) {
+        const passes = optimizations.length === 0 ? 'none' : optimizations.join('+');
+        it(`${planner.name}, optimizations ${passes} (${label})`, async () => {
+          const { imported, history } = await load();
+          const { workflow } = imported;
+          const predictions = createPredictions(groupRuns(history).runs, { workflow: workflow.name });
+          for (const sla of slas) {
+            const ctx = {
+              predictions,
+              sla,
+              resources: planner.defaultMemoryMb.map((m) => resources(m)),
+              estimate: simulatorEstimator(workflow, predictions, sla, DEFAULT_PLATFORM_MODEL),
+              optimizations: [...optimizations],
+            };
+            const plan = runPlanner(planner, workflow, ctx);
+            validatePlan(workflow, plan);
+            const kinds = [...plan.tasks.values()].flatMap((t) => t.optimizations.map((o) => o.kind));
+            // Only the passes asked for attach anything (a plain plan carries no optimization at all).
+            for (const kind of kinds) expect(optimizations as readonly string[]).toContain(kind);
+            const seen = attached.get(passes) ?? new Set<string>();
+            for (const kind of kinds) seen.add(kind);
+            attached.set(passes, seen);
+            for (const durations of [
+              expectedDurations(predictions, sla),
+              sampledDurations(predictions, DEFAULT_PLATFORM_MODEL, { exec: rngFor(1, 'e'), output: rngFor(1, 'o'), startup: rngFor(1, 's'), transfer: rngFor(1, 't') }),
+            ]) {
+              const result = simulate(workflow, plan, { platform: DEFAULT_PLATFORM_MODEL, durations, seed: 1 });
+              expect(result.summary.status).toBe('completed');
+              expect(new Set(result.run.tasks.map((t) => t.taskId)).size).toBe(tasks);
+              expect(result.summary.makespanMs).toBeGreaterThan(0);
+              // A planned pre-warm is carried out by the simulated workers.
+              if (kinds.includes('pre-warm')) expect(result.summary.preWarms).toBeGreaterThan(0);
+              else expect(result.summary.preWarms).toBe(0);
+            }
           }
-        }
-      });
+        }, 60_000);
+      }
     }
   }
+
+  it('the optimized plans carry optimizations (the passes did something on the imported workflow)', () => {
+    // Runs after the cases above (vitest runs a file's tests in order).
+    expect(attached.get('none')?.size).toBe(0);
+    // The generated instance gets pre-warms (non-uniform and uniform) and pre-loads (uniform): see the cases above.
+    expect([...(attached.get(ALL_PASSES.join('+')) ?? [])].sort()).toEqual(expect.arrayContaining(['pre-load', 'pre-warm']));
+  });
 });
 
 /** A random WfFormat instance (1.5 or 1.4) built from a seed: layered DAG, files along the edges, optional cores/avgCPU. */
