@@ -29,6 +29,16 @@ export const transferRecordSchema = z.strictObject({
   durationMs: nonNegative,
 });
 
+/**
+ * One metadata round trip a worker made (a dependency-counter increment or read, a TASK_READY or TASK_COMPLETED
+ * publish): when it was sent and how long until its reply came back. Kept apart from transfers because the simulator
+ * models these with their own latencies (`metadata.counter`, `metadata.notify`), which a profile fit needs samples of.
+ */
+export const roundTripRecordSchema = z.strictObject({
+  startMs: nonNegative,
+  durationMs: nonNegative,
+});
+
 /** Header of one run. */
 export const runHeaderSchema = z.strictObject({
   type: z.literal('run'),
@@ -67,6 +77,19 @@ export const taskRecordSchema = z.strictObject({
   uploads: z.array(transferRecordSchema),
   /** 1 for the first attempt; higher after a retry. */
   attempt: z.number().int().positive().optional(),
+  /**
+   * Counter round trips (increments and reads) the worker made in reporting this task: those the task made itself
+   * (its children's dependency counters, the sink counters), and those naming no task run on this worker (a fixed
+   * worker's start claim, a read of a child's counter), charged to the task the worker executed last. Absent when
+   * there were none or the source does not record them.
+   */
+  counterOps: z.array(roundTripRecordSchema).optional(),
+  /**
+   * Publishes (TASK_COMPLETED of this task; TASK_READY of a task of another worker, charged as `counterOps` are) from
+   * sending to the server's reply. The server forwards the message to its subscribers as it replies, so this round
+   * trip stands for the notification latency. Absent when there were none or the source does not record them.
+   */
+  publishOps: z.array(roundTripRecordSchema).optional(),
 });
 
 /** One worker (function instance) of a run. */
@@ -105,6 +128,8 @@ export const traceRecordSchema = z.discriminatedUnion('type', [
 
 export type ResourceRecord = z.infer<typeof resourceRecordSchema>;
 export type TransferRecord = z.infer<typeof transferRecordSchema>;
+/** One metadata round trip (`roundTripRecordSchema`). */
+export type RoundTripRecord = z.infer<typeof roundTripRecordSchema>;
 export type RunHeader = z.infer<typeof runHeaderSchema>;
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 export type WorkerRecord = z.infer<typeof workerRecordSchema>;

@@ -16,6 +16,7 @@ import {
 import { formatSla } from '../core/sla.js';
 import {
   TRACE_SCHEMA_VERSION,
+  type RoundTripRecord,
   type RunHeader,
   type TaskRecord,
   type TraceRecord,
@@ -91,6 +92,8 @@ interface Instance {
   readonly running: Set<Execution>;
   /** Per task handled here: the trace record being built. */
   readonly tasks: Map<string, TaskProgress>;
+  /** The task executed here last: where a round trip naming no task of this instance is charged (as the runtime does). */
+  lastExecuted?: TaskProgress;
 }
 
 interface TaskProgress {
@@ -104,6 +107,8 @@ interface TaskProgress {
   endMs: number;
   readonly downloads: TransferRecord[];
   readonly uploads: TransferRecord[];
+  readonly counterOps: RoundTripRecord[];
+  readonly publishOps: RoundTripRecord[];
 }
 
 /** A task executing under processor sharing: work is measured in ms of running alone on its worker. */
@@ -170,6 +175,8 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   const counterRng = noisy ? rng('counter') : undefined;
   const notifyRng = noisy ? rng('notify') : undefined;
   const storageRng = noisy ? rng('storage-op') : undefined;
+  // The publisher's own round trip, recorded only: a stream of its own so adding it moved no other draw.
+  const publishRng = noisy ? rng('publish') : undefined;
   const failureRng = rng('failures');
   let retries = 0;
   const runId = options.runId ?? `${workflow.name}-${plan.planner}-${String(options.seed)}`;
@@ -194,7 +201,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   const progress = (instance: Instance, taskId: string): TaskProgress => {
     let p = instance.tasks.get(taskId);
     if (!p) {
-      p = { attempt: 1, startMs: queue.nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, execEndMs: queue.nowMs, endMs: queue.nowMs, downloads: [], uploads: [] };
+      p = { attempt: 1, startMs: queue.nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, execEndMs: queue.nowMs, endMs: queue.nowMs, downloads: [], uploads: [], counterOps: [], publishOps: [] };
       instance.tasks.set(taskId, p);
     }
     return p;
@@ -267,6 +274,13 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     };
     instances.push(instance);
     queue.pushAfter(startupMs, { kind: 'start-instance', instance, taskIds });
+  };
+
+  // Recorded like the runtime's: charged to the named task when handled on this instance, else to the task executed
+  // here last, dropped before any ran.
+  const recordRoundTrip = (instance: Instance, kind: 'counter' | 'publish', taskId: string | undefined, durationMs: number) => {
+    const p = (taskId !== undefined ? instance.tasks.get(taskId) : undefined) ?? instance.lastExecuted;
+    p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: queue.nowMs, durationMs });
   };
 
   const subscribe = (map: Map<string, Instance[]>, taskIds: readonly string[], instance: Instance) => {
@@ -370,26 +384,34 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         });
         return;
       }
-      case 'increment-counter':
+      case 'increment-counter': {
+        const durationMs = counterMs(platform, counterRng);
+        recordRoundTrip(instance, 'counter', command.byTaskId, durationMs);
         // The increment lands at the store when the answer arrives: the earlier arrival sees the smaller value.
-        deliver(instance, counterMs(platform, counterRng), () => {
+        deliver(instance, durationMs, () => {
           const key = counterKey(command.counter);
           const value = (counters.get(key) ?? 0) + 1;
           counters.set(key, value);
           return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
         });
         return;
-      case 'read-counter':
-        deliver(instance, counterMs(platform, counterRng), () => ({
+      }
+      case 'read-counter': {
+        const durationMs = counterMs(platform, counterRng);
+        recordRoundTrip(instance, 'counter', undefined, durationMs);
+        deliver(instance, durationMs, () => ({
           kind: 'counter-read',
           counter: command.counter,
           value: counters.get(counterKey(command.counter)) ?? 0,
         }));
         return;
+      }
       case 'publish-task-completed':
+        recordRoundTrip(instance, 'publish', command.taskId, notifyMs(platform, publishRng));
         publish(completedSubs, command.taskId, { kind: 'task-completed', taskId: command.taskId, uploaded: command.uploaded });
         return;
       case 'publish-task-ready':
+        recordRoundTrip(instance, 'publish', undefined, notifyMs(platform, publishRng));
         readyRecords.add(command.taskId);
         publish(readySubs, command.taskId, { kind: 'task-ready', taskId: command.taskId });
         return;
@@ -517,6 +539,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         p.endMs = Math.max(p.endMs, now);
         p.outputBytes = execution.outputBytes;
         instance.held.set(execution.taskId, execution.outputBytes);
+        instance.lastExecuted = p;
         stepInstance(instance, { kind: 'exec-done', taskId: execution.taskId, outputBytes: execution.outputBytes });
         break;
       }
@@ -600,6 +623,8 @@ function buildRecords(
         downloads: p.downloads.map((d) => ({ ...d, startMs: r3(d.startMs), durationMs: r3(d.durationMs) })),
         uploads: p.uploads.map((u) => ({ ...u, startMs: r3(u.startMs), durationMs: r3(u.durationMs) })),
         ...(p.attempt > 1 ? { attempt: p.attempt } : {}),
+        ...(p.counterOps.length > 0 ? { counterOps: p.counterOps.map((o) => ({ startMs: r3(o.startMs), durationMs: r3(o.durationMs) })) } : {}),
+        ...(p.publishOps.length > 0 ? { publishOps: p.publishOps.map((o) => ({ startMs: r3(o.startMs), durationMs: r3(o.durationMs) })) } : {}),
       });
     }
   }

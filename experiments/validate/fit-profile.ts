@@ -19,7 +19,16 @@ export interface FitProfileOptions {
 /** What went into a fit and what came out, for the report. */
 export interface ProfileFit {
   readonly model: PlatformModel;
-  readonly samples: { readonly runs: number; readonly warmStarts: number; readonly coldStarts: number; readonly transfers: number };
+  readonly samples: {
+    readonly runs: number;
+    readonly warmStarts: number;
+    readonly coldStarts: number;
+    readonly transfers: number;
+    /** Counter round trips recorded (`counterOps`). */
+    readonly counterOps: number;
+    /** Publishes recorded (`publishOps`). */
+    readonly publishOps: number;
+  };
   /** Start-up of a warm worker (invocation to ready) with no other start-up under way, as fitted. */
   readonly warmStart: Latency;
   /** Extra start-up per other start-up under way at the invocation, as fitted (0 when the records cannot tell). */
@@ -28,6 +37,10 @@ export interface ProfileFit {
   readonly coldExtra: Latency;
   /** Fixed cost of one transfer (Redis round trip) and bytes per ms beyond it. */
   readonly transfer: { readonly opLatencyMs: number; readonly sigma: number; readonly bytesPerMs: number };
+  /** One counter round trip (increment or read), as fitted (`metadata.counter`). */
+  readonly counter: Latency;
+  /** One notification, as fitted from the publishes' round trips (`metadata.notify`). */
+  readonly notify: Latency;
   /** Parts the records could not inform, and what was used instead. */
   readonly notes: readonly string[];
 }
@@ -131,6 +144,17 @@ export function withinRunLogSigma(samples: readonly { runId: string; ratio: numb
 }
 
 /**
+ * Fits a fixed latency from round trips of several runs: the median of all of them (the load a run shares with its
+ * samples stays in it, as for start-ups and transfers) and the within-run sigma around it (`withinRunLogSigma`),
+ * because the simulator draws every counter and notification independently. Undefined without samples.
+ */
+export function fitRoundTrips(samples: readonly { runId: string; ms: number }[]): Latency | undefined {
+  if (samples.length === 0) return undefined;
+  const medianMs = Math.max(MIN_MS, median(samples.map((s) => s.ms)));
+  return { medianMs, sigma: withinRunLogSigma(samples.map((s) => ({ runId: s.runId, ratio: Math.max(MIN_MS, s.ms) / medianMs }))) };
+}
+
+/**
  * For each worker record of a run, how many other start-ups of the same run were under way when it was invoked
  * (invoked at or before it, not ready yet): the count the simulator adds `invoke.perStartingMs` for, by the same rule.
  */
@@ -167,9 +191,12 @@ export function fitWarmStartups(
  * - warm start-up → `invoke.dispatch` (median, lognormal sigma); `invoke.apiCall` and `startup.warmMs` 0, because
  *   the recorded start-up already holds the Invoke call;
  * - cold minus warm median → `startup.runtimeInit` (sigma of the cold samples); the other cold-start terms 0;
- * - the line's intercept → `storage.opLatency` and, being one Redis round trip too, `metadata.counter` and
- *   `metadata.notify` (the records hold no counter or pub/sub timings); its slope → `storage.bandwidthBytesPerMs`,
- *   flat in memory (loopback does not scale with the memory setting) and not shared at the server;
+ * - the line's intercept → `storage.opLatency`; its slope → `storage.bandwidthBytesPerMs`, flat in memory (loopback
+ *   does not scale with the memory setting) and not shared at the server;
+ * - the task records' `counterOps` → `metadata.counter` and `publishOps` → `metadata.notify` (`fitRoundTrips`); a
+ *   publish's round trip stands for the notification latency because the server forwards the message to its
+ *   subscribers as it replies. Records without them (older traces) fall back to the transfer intercept and spread,
+ *   being one Redis round trip too;
  * - concurrency limit and keep-alive from the options; prices, CPU rule and failures from `base`.
  *
  * Nothing is fitted from the runs a validation measures its error on: the caller passes the fit set only.
@@ -180,6 +207,8 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   const warm: { runId: string; startupMs: number; starting: number }[] = [];
   const cold: { runId: string; startupMs: number; starting: number }[] = [];
   const transfers: { runId: string; bytes: number; ms: number }[] = [];
+  const counterOps: { runId: string; ms: number }[] = [];
+  const publishOps: { runId: string; ms: number }[] = [];
   const workersByRun = new Map<string, WorkerRecord[]>();
   let runs = 0;
   for (const record of records) {
@@ -190,6 +219,8 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       else workersByRun.set(record.runId, [record]);
     } else if (record.type === 'task') {
       for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0) transfers.push({ runId: record.runId, bytes: t.sizeBytes, ms: t.durationMs });
+      for (const op of record.counterOps ?? []) counterOps.push({ runId: record.runId, ms: op.durationMs });
+      for (const op of record.publishOps ?? []) publishOps.push({ runId: record.runId, ms: op.durationMs });
     }
   }
 
@@ -230,9 +261,11 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     transfer = { opLatencyMs: base.storage.opLatency.medianMs, sigma: base.storage.opLatency.sigma, bytesPerMs: base.storage.bandwidthBytesPerMs };
     notes.push(`transfers do not determine a line (${transfers.length} with data): storage from the base profile`);
   }
-  notes.push('counter and notification latencies are not in the records: one Redis round trip each (the transfer intercept)');
-
   const roundTrip: Latency = { medianMs: transfer.opLatencyMs, sigma: transfer.sigma };
+  const counter = fitRoundTrips(counterOps) ?? roundTrip;
+  if (counterOps.length === 0) notes.push('no counter round trips in the records: one Redis round trip (the transfer intercept)');
+  const notify = fitRoundTrips(publishOps) ?? roundTrip;
+  if (publishOps.length === 0) notes.push('no publishes in the records: notification latency is one Redis round trip (the transfer intercept)');
   const model: PlatformModel = {
     ...base,
     profile: options.profile,
@@ -254,8 +287,18 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       fullBandwidthFromMb: 128,
       serverBandwidthBytesPerMs: transfer.bytesPerMs,
     },
-    metadata: { counter: roundTrip, notify: roundTrip },
+    metadata: { counter, notify },
     failures: { ...base.failures, workerFailureProbability: 0, taskFailureProbability: 0 },
   };
-  return { model, samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length }, warmStart, perStartingMs, coldExtra, transfer, notes };
+  return {
+    model,
+    samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length, counterOps: counterOps.length, publishOps: publishOps.length },
+    warmStart,
+    perStartingMs,
+    coldExtra,
+    transfer,
+    counter,
+    notify,
+    notes,
+  };
 }

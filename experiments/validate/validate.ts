@@ -272,6 +272,8 @@ export function formatValidationReport(report: ValidationReport): string {
   );
   lines.push(`  cold extra      median ${fit.coldExtra.medianMs.toFixed(1)} ms, sigma ${fit.coldExtra.sigma.toFixed(2)}`);
   lines.push(`  transfer        ${fit.transfer.opLatencyMs.toFixed(3)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s, sigma ${fit.transfer.sigma.toFixed(2)} (within run)`);
+  lines.push(`  counter         median ${fit.counter.medianMs.toFixed(3)} ms, sigma ${fit.counter.sigma.toFixed(2)} (within run; ${fit.samples.counterOps} round trips)`);
+  lines.push(`  notification    median ${fit.notify.medianMs.toFixed(3)} ms, sigma ${fit.notify.sigma.toFixed(2)} (within run; ${fit.samples.publishOps} publishes)`);
   for (const note of fit.notes) lines.push(`  note: ${note}`);
   lines.push('');
   lines.push(

@@ -274,20 +274,37 @@ class WorkerLoop {
           return { kind: 'upload-done', taskId: command.taskId };
         }, `uploading the output of '${command.taskId}'`);
       }
-      case 'increment-counter':
+      case 'increment-counter': {
+        const replied = this.trace.roundTrip('counter', command.byTaskId, this.now());
         return this.answer(async () => {
           const value = await this.metadata.increment(counterKey(command.counter), command.byTaskId);
+          replied(this.now());
           return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
         }, `incrementing counter '${counterKey(command.counter)}' for '${command.byTaskId}'`);
-      case 'read-counter':
+      }
+      case 'read-counter': {
+        const replied = this.trace.roundTrip('counter', undefined, this.now());
         return this.answer(async () => {
           const value = await this.metadata.read(counterKey(command.counter));
+          replied(this.now());
           return { kind: 'counter-read', counter: command.counter, value };
         }, `reading counter '${counterKey(command.counter)}'`);
-      case 'publish-task-completed':
-        return this.send(this.publisher.taskCompleted(command.taskId, command.uploaded), `publishing TASK_COMPLETED of '${command.taskId}'`);
-      case 'publish-task-ready':
-        return this.send(this.publisher.taskReady(command.taskId), `publishing TASK_READY of '${command.taskId}' to '${command.workerId}'`);
+      }
+      case 'publish-task-completed': {
+        const replied = this.trace.roundTrip('publish', command.taskId, this.now());
+        return this.send(
+          this.publisher.taskCompleted(command.taskId, command.uploaded).then(() => replied(this.now())),
+          `publishing TASK_COMPLETED of '${command.taskId}'`,
+        );
+      }
+      case 'publish-task-ready': {
+        // Charged to the task executed last: the ready task belongs to another worker.
+        const replied = this.trace.roundTrip('publish', undefined, this.now());
+        return this.send(
+          this.publisher.taskReady(command.taskId).then(() => replied(this.now())),
+          `publishing TASK_READY of '${command.taskId}' to '${command.workerId}'`,
+        );
+      }
       case 'invoke-worker':
         return this.send(
           startWorker(this.options.invoker, this.sink, {

@@ -1,5 +1,5 @@
 import type { ResourceConfig } from '../../core/resources.js';
-import type { TaskRecord, TransferRecord, WorkerRecord } from '../../core/trace-records.js';
+import type { RoundTripRecord, TaskRecord, TransferRecord, WorkerRecord } from '../../core/trace-records.js';
 import type { Workflow } from '../../core/workflow.js';
 
 /** What a worker measured about one task it handled, in ms since the run's start. */
@@ -12,6 +12,8 @@ interface TaskProgress {
   executed: boolean;
   readonly downloads: TransferRecord[];
   readonly uploads: TransferRecord[];
+  readonly counterOps: RoundTripRecord[];
+  readonly publishOps: RoundTripRecord[];
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -22,6 +24,8 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
  */
 export class WorkerTrace {
   private readonly tasks = new Map<string, TaskProgress>();
+  /** The task this worker executed last: where a round trip naming no task of this worker is charged. */
+  private lastExecuted: TaskProgress | undefined;
 
   constructor(
     private readonly runId: string,
@@ -33,7 +37,7 @@ export class WorkerTrace {
   private progress(taskId: string, nowMs: number): TaskProgress {
     let p = this.tasks.get(taskId);
     if (!p) {
-      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, endMs: nowMs, executed: false, downloads: [], uploads: [] };
+      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, endMs: nowMs, executed: false, downloads: [], uploads: [], counterOps: [], publishOps: [] };
       this.tasks.set(taskId, p);
     }
     return p;
@@ -57,6 +61,17 @@ export class WorkerTrace {
     p.endMs = Math.max(p.endMs, endMs);
   }
 
+  /**
+   * A counter round trip (`kind` 'counter') or publish (`kind` 'publish') sent at `startMs`: returns what to call with
+   * the time its reply came. It is charged to `taskId` when that task was handled here, else to the task executed last
+   * by now (at sending, so a task that ran while the reply was on its way is not charged), and dropped before any task
+   * ran here (only a probe's counter reads can come that early, and no task record would hold them).
+   */
+  roundTrip(kind: 'counter' | 'publish', taskId: string | undefined, startMs: number): (endMs: number) => void {
+    const p = (taskId !== undefined ? this.tasks.get(taskId) : undefined) ?? this.lastExecuted;
+    return (endMs) => p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+  }
+
   /** The task's code ran from `startMs` to `endMs` on `inputBytes` and produced `outputBytes`. */
   executed(taskId: string, inputBytes: number, outputBytes: number, startMs: number, endMs: number): void {
     const p = this.progress(taskId, startMs);
@@ -65,6 +80,7 @@ export class WorkerTrace {
     p.outputBytes = outputBytes;
     p.execMs = endMs - startMs;
     p.endMs = Math.max(p.endMs, endMs);
+    this.lastExecuted = p;
   }
 
   /** The worker's records: its worker record, then its task records by start time. */
@@ -105,6 +121,8 @@ export class WorkerTrace {
         execMs: Math.min(r3(p.execMs), endMs - startMs),
         downloads: p.downloads,
         uploads: p.uploads,
+        ...(p.counterOps.length > 0 ? { counterOps: p.counterOps } : {}),
+        ...(p.publishOps.length > 0 ? { publishOps: p.publishOps } : {}),
       });
     }
     tasks.sort((a, b) => a.startMs - b.startMs || a.taskId.localeCompare(b.taskId));

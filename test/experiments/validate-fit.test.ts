@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TRACE_SCHEMA_VERSION, type TaskRecord, type TraceRecord, type WorkerRecord } from '../../core/trace-records.js';
-import { fitLine, fitPlatformProfile, logSigma, median, robustLogSigma } from '../../experiments/validate/fit-profile.js';
+import { fitLine, fitPlatformProfile, fitRoundTrips, logSigma, median, robustLogSigma } from '../../experiments/validate/fit-profile.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
-import { coldStartMs, startupMs, transferMs, warmStartMs } from '../../simulator/platform-model.js';
+import { coldStartMs, counterMs, notifyMs, startupMs, transferMs, warmStartMs } from '../../simulator/platform-model.js';
 
 const resources = { memoryMb: 2048, vCpus: 1 };
 
@@ -63,7 +63,7 @@ describe('fitPlatformProfile', () => {
   const fit = fitPlatformProfile(RECORDS, { profile: 'local-test', concurrencyLimit: 16, keepAliveMs: 1234 });
 
   it('fits warm start-up, the cold extra and the transfer line from the records', () => {
-    expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3 });
+    expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3, counterOps: 0, publishOps: 0 });
     expect(fit.warmStart.medianMs).toBe(20);
     // All five were invoked at once, so each had the same four under way: no slope, the base is the plain median,
     // and the sigma is the spread within the run (one run here: over its median).
@@ -97,5 +97,53 @@ describe('fitPlatformProfile', () => {
     expect(coldStartMs(warmOnly.model, resources)).toBeCloseTo(coldStartMs(DEFAULT_PLATFORM_MODEL, resources) - 3, 6); // firstInvoke zeroed
     expect(warmOnly.notes.join('\n')).toMatch(/no cold start/);
     expect(warmOnly.notes.join('\n')).toMatch(/transfers do not determine a line/);
+  });
+
+  it('without counter or publish round trips in the records, borrows the transfer intercept and says so', () => {
+    expect(fit.counter).toEqual({ medianMs: fit.transfer.opLatencyMs, sigma: fit.transfer.sigma });
+    expect(fit.notify).toEqual(fit.counter);
+    expect(fit.notes.join('\n')).toMatch(/no counter round trips in the records/);
+    expect(fit.notes.join('\n')).toMatch(/no publishes in the records/);
+  });
+});
+
+describe('fitting counter and notification latencies from recorded round trips', () => {
+  const ops = (durations: number[]) => durations.map((durationMs, i) => ({ startMs: 50 + i, durationMs }));
+  /**
+   * Two runs: r2's counters take twice r1's throughout (a run's shared load), and within each run they spread by the
+   * same ratios 2/3, 1, 4/3 around the run's median. Publishes only in r1.
+   */
+  const records: TraceRecord[] = [
+    ...RECORDS,
+    { type: 'run', schemaVersion: TRACE_SCHEMA_VERSION, runId: 'r2', workflow: 'w', planner: 'p', sla: 'median', platform: 'lambda:x', seed: null },
+    { ...task('t1', [[1000, 1.5]]), counterOps: ops([0.2, 0.3]), publishOps: ops([0.1]) },
+    { ...task('t2', []), counterOps: ops([0.4]), publishOps: ops([0.3]) },
+    { ...task('t1', [[2000, 2.5]]), runId: 'r2', counterOps: ops([0.4, 0.6, 0.8]) },
+  ];
+  const fit = fitPlatformProfile(records, { profile: 'ops' });
+
+  it('takes the median over every run and the spread within each run only', () => {
+    expect(fit.samples.counterOps).toBe(6);
+    expect(fit.samples.publishOps).toBe(2);
+    expect(fit.counter.medianMs).toBeCloseTo(0.4, 12);
+    // The factor 2 between the runs stays out of the sigma: both runs spread by 2/3, 1, 4/3 around their own median.
+    expect(fit.counter.sigma).toBeCloseTo(robustLogSigma([2 / 3, 1, 4 / 3, 2 / 3, 1, 4 / 3]), 12);
+    expect(fit.counter.sigma).toBeLessThan(robustLogSigma([0.2, 0.3, 0.4, 0.4, 0.6, 0.8]));
+    expect(fit.notify.medianMs).toBeCloseTo(0.2, 12);
+    expect(fit.notify.sigma).toBeCloseTo(robustLogSigma([0.5, 1.5]), 12);
+    expect(fit.notes.join('\n')).not.toMatch(/no counter round trips|no publishes/);
+  });
+
+  it('puts them in the model the simulator draws counters and notifications from', () => {
+    expect(fit.model.metadata).toEqual({ counter: fit.counter, notify: fit.notify });
+    expect(counterMs(fit.model)).toBeCloseTo(0.4, 12);
+    expect(notifyMs(fit.model)).toBeCloseTo(0.2, 12);
+    // The transfer line is fitted from the transfers alone, whatever the round trips.
+    expect(fit.model.storage.opLatency.medianMs).toBeCloseTo(fit.transfer.opLatencyMs, 12);
+  });
+
+  it('gives nothing without samples, and a run with one sample adds no spread of its own', () => {
+    expect(fitRoundTrips([])).toBeUndefined();
+    expect(fitRoundTrips([{ runId: 'a', ms: 2 }, { runId: 'b', ms: 4 }, { runId: 'c', ms: 8 }])).toEqual({ medianMs: 4, sigma: 0 });
   });
 });

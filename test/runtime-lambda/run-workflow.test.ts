@@ -57,6 +57,12 @@ describe.each(RUNTIME_WORKLOADS.map((w) => w.name))('a real run of %s', (name) =
         const tasks = rest.filter((r): r is TaskRecord => r.type === 'task');
         expect(workers).toHaveLength(result.workersLaunched);
         expect(new Set(tasks.map((t) => t.taskId))).toEqual(new Set(instance.workflow.tasks.keys()));
+        // Every task's TASK_COMPLETED is published by the worker that settled it and recorded on its record; every
+        // round trip is charged to a task the worker had started by then.
+        for (const taskId of instance.workflow.tasks.keys()) {
+          expect(tasks.some((t) => t.taskId === taskId && (t.publishOps?.length ?? 0) > 0), `TASK_COMPLETED of ${taskId}`).toBe(true);
+        }
+        for (const t of tasks) for (const op of [...(t.counterOps ?? []), ...(t.publishOps ?? [])]) expect(op.startMs).toBeGreaterThanOrEqual(t.startMs);
         const preWarmsPlanned = [...plan.tasks.values()].some((t) => t.optimizations.some((o) => o.kind === 'pre-warm'));
         if (preWarmsPlanned) expect(workers.some((w) => w.purpose === 'pre-warm')).toBe(true);
       });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { TraceRecord } from '../../core/trace-records.js';
+import type { TaskRecord, TraceRecord } from '../../core/trace-records.js';
 import {
   TraceReadFailure,
   formatTraceLineError,
@@ -42,6 +42,22 @@ describe('trace JSON Lines', () => {
     expect(read.records).toEqual(sample);
     expect(serializeTraceRecords(read.records)).toBe(text);
     expect(text.split('\n')).toHaveLength(sample.length + 1);
+  });
+
+  it('accepts counter and publish round trips on a task record, and still refuses an unknown field in them', () => {
+    const withOps: TaskRecord = {
+      ...(sample[2] as TaskRecord),
+      counterOps: [{ startMs: 851, durationMs: 0.2 }],
+      publishOps: [{ startMs: 851.3, durationMs: 0.15 }, { startMs: 851.4, durationMs: 0.18 }],
+    };
+    const [parsed] = parseTraceText(serializeTraceRecords([sample[0]!, withOps]), 'ops.jsonl').records.slice(1);
+    expect(parsed).toEqual(withOps);
+    const typoOp = { startMs: 851, durationMs: 0.2, key: 'c' };
+    const typo = { ...withOps, counterOps: [typoOp] } as TraceRecord;
+    expect(() => serializeTraceRecords([typo])).toThrow(/field 'counterOps\.0': unknown field\(s\) 'key'/);
+    const negative = { ...withOps, publishOps: [{ startMs: 851, durationMs: -1 }] } as TraceRecord;
+    expect(() => serializeTraceRecords([negative])).toThrow(/field 'publishOps\.0\.durationMs'/);
+    expect(() => serializeTraceRecords([{ ...withOps, counterOp: [] } as TraceRecord])).toThrow(/unknown field\(s\) 'counterOp'/);
   });
 
   it('writes keys in schema order whatever order the caller used', () => {
