@@ -71,10 +71,12 @@ describe('workflows in real worker processes through the local gateway', () => {
     }
   }
 
-  for (const planner of PLANNERS) {
-    it(`gemm under ${planner} with ${ALL_OPTIMIZATIONS.join(', ')}`, { timeout: 60_000 }, async () => {
-      await runAndCheck('gemm', planner, ALL_OPTIMIZATIONS);
-    });
+  for (const { name } of RUNTIME_WORKLOADS) {
+    for (const planner of PLANNERS) {
+      it(`${name} under ${planner} with ${ALL_OPTIMIZATIONS.join(', ')}`, { timeout: 60_000 }, async () => {
+        await runAndCheck(name, planner, ALL_OPTIMIZATIONS);
+      });
+    }
   }
 
   it('reuses idle worker processes: later runs have warm starts', () => {
