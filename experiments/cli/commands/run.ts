@@ -5,14 +5,14 @@ import { plannerNames } from '../../../planners/registry.js';
 import { LocalRuntime } from '../../../runtime-lambda/local-runtime.js';
 import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
-import { summarizeRun, type RunSummary } from '../../../simulator/run-summary.js';
+import { summarizeRun } from '../../../simulator/run-summary.js';
 import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { localWorkload, planLocal, syntheticHistory } from '../../validate/local-plan.js';
 import { UsageError } from '../errors.js';
 import { paramsOption } from '../options.js';
-import { formatBytes, formatTable } from '../table.js';
+import { formatRunSummaryTable } from '../summary-table.js';
 
 interface RunArgs {
   runtime: string;
@@ -25,27 +25,6 @@ interface RunArgs {
   param: string[];
   'trace-out'?: string;
   json: boolean;
-}
-
-/** The summary table `bench simulate` prints, for a run's summary. */
-export function formatRunSummaryTable(s: RunSummary): string {
-  return formatTable(
-    ['metric', 'value'],
-    [
-      ['status', s.status],
-      ['makespan (ms)', s.makespanMs],
-      ['GB-seconds', s.billing.gbSeconds],
-      ['vCPU-seconds', s.billing.vcpuSeconds],
-      ['cost (USD)', s.billing.totalUsd.toExponential(3)],
-      ['workers launched', s.workersLaunched],
-      ['cold / warm starts', `${s.coldStarts} / ${s.warmStarts}`],
-      ['pre-warms', s.preWarms],
-      ['uploaded', formatBytes(s.uploadedBytes)],
-      ['downloaded', formatBytes(s.downloadedBytes)],
-      ['storage operations', s.storageOps],
-      ['Σ execution (ms)', s.totalExecMs],
-    ].map(([k, v]) => [String(k), typeof v === 'number' ? v : String(v)]),
-  );
 }
 
 /** Checks `--runtime`: only the local gateway runs workflows from this command (AWS is deployed separately). */

@@ -24,7 +24,7 @@ import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/wo
 import { resolveParams } from '../../../traces/workloads/workload.js';
 import { UsageError } from '../errors.js';
 import { paramsOption, resourcesOption, seedOption, slaOption } from '../options.js';
-import { formatBytes, formatTable } from '../table.js';
+import { formatRunSummaryTable } from '../summary-table.js';
 
 interface SimulateArgs {
   workload: string;
@@ -149,25 +149,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       return;
     }
     console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${plan.planner}', durations ${durations.name}, platform ${platform.profile}, seed ${String(seed)}`);
-    console.log(
-      formatTable(
-        ['metric', 'value'],
-        [
-          ['status', s.status],
-          ['makespan (ms)', s.makespanMs],
-          ['GB-seconds', s.billing.gbSeconds],
-          ['vCPU-seconds', s.billing.vcpuSeconds],
-          ['cost (USD)', s.billing.totalUsd.toExponential(3)],
-          ['workers launched', s.workersLaunched],
-          ['cold / warm starts', `${s.coldStarts} / ${s.warmStarts}`],
-          ['pre-warms', s.preWarms],
-          ['uploaded', formatBytes(s.uploadedBytes)],
-          ['downloaded', formatBytes(s.downloadedBytes)],
-          ['storage operations', s.storageOps],
-          ['Σ execution (ms)', s.totalExecMs],
-        ].map(([k, v]) => [String(k), typeof v === 'number' ? v : String(v)]),
-      ),
-    );
+    console.log(formatRunSummaryTable(s));
     console.log(`critical path: ${s.criticalPath.join(' → ')}`);
     if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${result.records.length})`);
   },
