@@ -4,33 +4,18 @@
  * flexible workers (one per ready task, so many more rows). The run is simulated first, untimed. Run with
  * `npm run bench:perf -- report-perf` once registered.
  */
-import { flexiblePlan, type Plan, type TaskPlan } from '../../core/plan.js';
+import { flexiblePlan } from '../../core/plan.js';
 import { resources } from '../../core/resources.js';
 import { MEDIAN } from '../../core/sla.js';
 import type { TraceRun } from '../../core/trace-records.js';
-import type { Workflow } from '../../core/workflow.js';
 import { renderPng, renderSvg } from '../../reports/render.js';
 import { ganttData, ganttSpec } from '../../reports/specs/gantt.js';
-import type { DurationSource } from '../../simulator/duration-sources.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import { simulate } from '../../simulator/simulate.js';
 import { randomLayeredDag } from '../../traces/synthetic/random-dag.js';
+import { fixedPlan, PERF_DURATIONS } from './perf-fixtures.js';
 
-// Durations that cost nothing to compute; the figures measure the chart, not the simulation.
-const durations: DurationSource = {
-  name: 'perf',
-  execMs: (task) => 50 + ((task.taskId.length * 37) % 200),
-  outputBytes: () => 64 * 1024,
-  startupMs: (_r, start) => (start === 'cold' ? 400 : 40),
-  transferMs: (_d, bytes) => 1 + bytes / 75_000,
-};
-
-function fixedPlan(workflow: Workflow, tasksPerWorker: number): Plan {
-  const config = resources(2048);
-  const tasks = new Map<string, TaskPlan>();
-  workflow.topologicalOrder.forEach((id, i) => tasks.set(id, { workerId: `w${Math.floor(i / tasksPerWorker)}`, resources: config, optimizations: [] }));
-  return { workflow: workflow.name, planner: 'fixed', sla: MEDIAN, tasks };
-}
+const durations = PERF_DURATIONS;
 
 async function time(run: TraceRun): Promise<{ specMs: number; svgMs: number; pngMs: number; bars: number; rows: number; svgBytes: number; pngBytes: number }> {
   let t = performance.now();

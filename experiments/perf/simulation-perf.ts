@@ -3,31 +3,15 @@
  * 10k tasks under 0.5 s and 100k under 10 s on a 2-core machine). DAG construction is timed apart from simulation.
  * Run with `npm run bench:perf`.
  */
-import { flexiblePlan, type Plan, type TaskPlan } from '../../core/plan.js';
+import { flexiblePlan } from '../../core/plan.js';
 import { resources } from '../../core/resources.js';
 import { MEDIAN } from '../../core/sla.js';
-import type { Workflow } from '../../core/workflow.js';
-import type { DurationSource } from '../../simulator/duration-sources.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import { simulate } from '../../simulator/simulate.js';
 import { randomLayeredDag } from '../../traces/synthetic/random-dag.js';
+import { fixedPlan, PERF_DURATIONS } from './perf-fixtures.js';
 
-// Durations that cost nothing to compute, so the figures measure the simulator, not a duration model.
-const durations: DurationSource = {
-  name: 'perf',
-  execMs: (task) => 50 + (task.taskId.length * 37) % 200,
-  outputBytes: () => 64 * 1024,
-  startupMs: (_r, start) => (start === 'cold' ? 400 : 40),
-  transferMs: (_d, bytes) => 1 + bytes / 75_000,
-};
-
-/** Tasks of each layer-chunk share a fixed worker, so fixed-worker scheduling is measured too. */
-function fixedPlan(workflow: Workflow, tasksPerWorker: number): Plan {
-  const config = resources(2048);
-  const tasks = new Map<string, TaskPlan>();
-  workflow.topologicalOrder.forEach((id, i) => tasks.set(id, { workerId: `w${Math.floor(i / tasksPerWorker)}`, resources: config, optimizations: [] }));
-  return { workflow: workflow.name, planner: 'fixed', sla: MEDIAN, tasks };
-}
+const durations = PERF_DURATIONS;
 
 console.log('simulation of random layered DAGs: wall time of simulate() (DAG construction excluded), first run and');
 console.log('median of repeated runs (the first pays for JIT compilation of the sizes it meets)');
