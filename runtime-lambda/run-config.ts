@@ -69,16 +69,8 @@ export interface RunConfig {
   readonly crashOnFirstAttempt?: readonly string[];
 }
 
-interface RunConfigJson {
-  readonly runId: string;
-  readonly workflow: WorkflowJson;
-  readonly plan: object;
-  readonly startEpochMs: number;
-  readonly schedulerParams?: Partial<SchedulerParams>;
-  readonly taskEstimates?: Readonly<Record<string, TaskEstimate>>;
-  readonly platform: string;
-  readonly crashOnFirstAttempt?: readonly string[];
-}
+/** A run config as stored in Redis: the workflow and plan in their JSON forms, the rest as is. */
+type RunConfigJson = Omit<RunConfig, 'workflow' | 'plan'> & { readonly workflow: WorkflowJson; readonly plan: object };
 
 /** Serializes a run's configuration (plans through `planToJson`, the format of plan files). */
 export function runConfigToJson(config: RunConfig): string {

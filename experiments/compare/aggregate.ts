@@ -1,22 +1,12 @@
-import type { ResourceConfig } from '../../core/resources.js';
 import { sameOptimizations } from './matrix.js';
 import { COMPARE_METRICS, type CompareAggregate, type CompareMetric, type CompareRunRow, type MetricStats } from './results.js';
 import { metricStats, percentChange } from './stats.js';
 
-/** What the runner knows of a (workload, SLA, variant) besides its runs: the planner, its resources and its plan. */
-export interface CellInfo {
-  readonly workload: string;
-  readonly sla: string;
-  readonly variant: string;
-  readonly planner: string;
-  readonly optimizations: readonly string[];
-  readonly resources: readonly ResourceConfig[];
-  readonly tasks: number;
-  readonly runs: number;
-  readonly estimatedMakespanMs: number;
-  readonly estimatedGbSeconds: number;
-  readonly plannedWorkers: number;
-}
+/**
+ * What the runner knows of a (workload, SLA, variant) besides its runs: the planner, its resources and its plan; the
+ * aggregate adds the statistics and the comparison with the baseline.
+ */
+export type CellInfo = Omit<CompareAggregate, 'completedRuns' | 'metrics' | 'baselineVariant' | 'deltaPct'>;
 
 /**
  * Aggregates the runs of every cell (statistics over completed runs only: a failed run's makespan measures the
