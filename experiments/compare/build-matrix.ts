@@ -86,15 +86,8 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
   }
   const planners = await resolvePlannerNames(choices.planners ?? DEFAULT_COMPARE_PLANNERS);
 
-  let optimizationChoices: OptimizationPassName[][];
-  if (choices.optimizations && choices.optimizations.length > 0) {
-    optimizationChoices = choices.optimizations.map(parseOptimizationChoice);
-  } else if (availableOptimizations().length > 0) {
-    optimizationChoices = [[], availableOptimizations()];
-  } else {
-    optimizationChoices = [[]];
-    notes.push('no optimization pass is implemented yet: comparing the planners without optimizations only');
-  }
+  const optimizationChoices: OptimizationPassName[][] =
+    choices.optimizations && choices.optimizations.length > 0 ? choices.optimizations.map(parseOptimizationChoice) : [[], availableOptimizations()];
 
   const all = availableOptimizations();
   const variants: PlannerVariant[] = [];

@@ -53,18 +53,16 @@ export interface HeadlineChoices {
  * {8,192, 4,096, 2,048} MB, with and without PreLoad + PreWarm. The WUKONG baseline is `wukong-octoflows`, the
  * reference's WUKONG-opt settings (research decision 1).
  */
-export function headlineMatrix(choices: HeadlineChoices = {}): { matrix: CompareMatrix; roles: HeadlineRoles; notes: string[] } {
-  const notes: string[] = [];
+export function headlineMatrix(choices: HeadlineChoices = {}): { matrix: CompareMatrix; roles: HeadlineRoles } {
   const wukong = REFERENCE_WUKONG_PLANNER;
-  const passes = [...HEADLINE_OPTIMIZATIONS];
   const mid = [resources(2048)];
   const nonUniform = [resources(8192), resources(4096), resources(2048)];
   const variants: PlannerVariant[] = [
     { label: wukong, planner: wukong, resources: mid, optimizations: [] },
     { label: 'uniform', planner: 'uniform', resources: mid, optimizations: [] },
     { label: 'non-uniform', planner: 'non-uniform', resources: nonUniform, optimizations: [] },
+    { label: 'non-uniform-opt', planner: 'non-uniform', resources: nonUniform, optimizations: [...HEADLINE_OPTIMIZATIONS] },
   ];
-  if (passes.length > 0) variants.push({ label: 'non-uniform-opt', planner: 'non-uniform', resources: nonUniform, optimizations: passes });
   const matrix: CompareMatrix = {
     workloads: resolveWorkloads(choices.workloads ?? HEADLINE_WORKLOADS),
     variants,
@@ -77,8 +75,8 @@ export function headlineMatrix(choices: HeadlineChoices = {}): { matrix: Compare
     baselinePlanner: wukong,
     platform: choices.platform ?? 'default',
   };
-  const roles = { wukong, uniform: 'uniform', optimizedNonUniform: passes.length > 0 ? 'non-uniform-opt' : 'non-uniform' };
-  return { matrix, roles, notes };
+  const roles = { wukong, uniform: 'uniform', optimizedNonUniform: 'non-uniform-opt' };
+  return { matrix, roles };
 }
 
 /** One headline comparison: our figure beside the reference's. */

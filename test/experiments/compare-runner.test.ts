@@ -93,18 +93,13 @@ describe('compare runner', () => {
     await expect(buildCompareMatrix({ optimizations: ['pre-nope'] })).rejects.toThrow(/unknown optimization 'pre-nope'.*none, all.*pre-warm/);
   });
 
-  it('variant labels and defaults: each planner without and (once passes exist) with all optimizations', async () => {
+  it('variant labels and defaults: each planner without and with all optimizations', async () => {
     const { matrix } = await buildCompareMatrix({});
     expect(matrix.workloads).toHaveLength(6);
     expect(matrix.slas).toEqual([MEDIAN]);
-    const expected = availableOptimizations().length > 0
-      ? ['wukong', 'wukong+opt', 'uniform', 'uniform+opt', 'non-uniform', 'non-uniform+opt']
-      : ['wukong', 'uniform', 'non-uniform'];
-    expect(matrix.variants.map((v) => v.label)).toEqual(expected);
+    expect(matrix.variants.map((v) => v.label)).toEqual(['wukong', 'wukong+opt', 'uniform', 'uniform+opt', 'non-uniform', 'non-uniform+opt']);
   });
 
-  // WITH OPTIMIZATIONS: needs the passes of planners/optimizations/ (written in parallel); fails with a
-  // "not implemented yet" error until they are registered.
   it('with optimizations: +opt variants plan with every pass, are never estimated longer, and run', async () => {
     const results = await compare({ ...TINY, planners: ['uniform'], optimizations: ['none', 'all'] });
     const plain = results.aggregates.find((x) => x.variant === 'uniform')!;

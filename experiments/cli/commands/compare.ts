@@ -93,7 +93,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     };
 
     let matrix: CompareMatrix;
-    let notes: string[];
+    let notes: string[] = [];
     let roles: HeadlineRoles | undefined;
     let workflowSources: WorkflowSources | undefined;
     if (args.experiment !== undefined) {
@@ -106,7 +106,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       }
       const fixed = (['planners', 'optimizations', 'resources'] as const).filter((k) => args[k] !== undefined);
       if (fixed.length > 0) throw new UsageError(`--experiment ${args.experiment} fixes ${fixed.map((k) => `--${k}`).join(', ')}; leave them out`);
-      ({ matrix, roles, notes } = headlineMatrix(common));
+      ({ matrix, roles } = headlineMatrix(common));
     } else {
       const optimizations = args.optimizations === undefined ? undefined : args.optimizations.map(String);
       const built = await buildCompareMatrix({
