@@ -111,6 +111,11 @@ interface TaskProgress {
   readonly publishOps: RoundTripRecord[];
 }
 
+/** Times in records are kept to microseconds, so files stay readable and byte-stable across platforms. */
+function r3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 /** A task executing under processor sharing: work is measured in ms of running alone on its worker. */
 interface Execution {
   readonly instance: Instance;
@@ -280,7 +285,8 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   // here last, dropped before any ran.
   const recordRoundTrip = (instance: Instance, kind: 'counter' | 'publish', taskId: string | undefined, durationMs: number) => {
     const p = (taskId !== undefined ? instance.tasks.get(taskId) : undefined) ?? instance.lastExecuted;
-    p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: queue.nowMs, durationMs });
+    // Rounded as the records are (r3 is idempotent), so the record can take the list as it is.
+    p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: r3(queue.nowMs), durationMs: r3(durationMs) });
   };
 
   const subscribe = (map: Map<string, Instance[]>, taskIds: readonly string[], instance: Instance) => {
@@ -576,7 +582,6 @@ function buildRecords(
   outcome: RunOutcome,
   retries: number,
 ): TraceRecord[] {
-  const r3 = (x: number) => Math.round(x * 1000) / 1000;
   const header: RunHeader = {
     type: 'run',
     schemaVersion: TRACE_SCHEMA_VERSION,
@@ -623,8 +628,8 @@ function buildRecords(
         downloads: p.downloads.map((d) => ({ ...d, startMs: r3(d.startMs), durationMs: r3(d.durationMs) })),
         uploads: p.uploads.map((u) => ({ ...u, startMs: r3(u.startMs), durationMs: r3(u.durationMs) })),
         ...(p.attempt > 1 ? { attempt: p.attempt } : {}),
-        ...(p.counterOps.length > 0 ? { counterOps: p.counterOps.map((o) => ({ startMs: r3(o.startMs), durationMs: r3(o.durationMs) })) } : {}),
-        ...(p.publishOps.length > 0 ? { publishOps: p.publishOps.map((o) => ({ startMs: r3(o.startMs), durationMs: r3(o.durationMs) })) } : {}),
+        ...(p.counterOps.length > 0 ? { counterOps: p.counterOps } : {}),
+        ...(p.publishOps.length > 0 ? { publishOps: p.publishOps } : {}),
       });
     }
   }
