@@ -26,7 +26,13 @@ export const transferRecordSchema = z.strictObject({
   key: id,
   sizeBytes: byteCount,
   startMs: nonNegative,
+  /** From sending the request to the worker handling the reply. */
   durationMs: nonNegative,
+  /**
+   * Time within the span that the worker's thread spent running task code, so the reply, if it had arrived, waited
+   * for it (a single-threaded worker handles a reply only between tasks). `durationMs` holds it; absent when 0.
+   */
+  threadBusyMs: nonNegative.optional(),
 });
 
 /**
@@ -36,7 +42,13 @@ export const transferRecordSchema = z.strictObject({
  */
 export const roundTripRecordSchema = z.strictObject({
   startMs: nonNegative,
+  /** From sending the request to the worker handling the reply. */
   durationMs: nonNegative,
+  /**
+   * Time within the span that the worker's thread spent running task code, so the reply, if it had arrived, waited
+   * for it (a single-threaded worker handles a reply only between tasks). `durationMs` holds it; absent when 0.
+   */
+  threadBusyMs: nonNegative.optional(),
 });
 
 /** Header of one run. */

@@ -51,7 +51,7 @@ const modelObject = object({
     keepAliveMs: nonNegative,
   }),
   concurrency: object({ accountLimit: positiveInt, scalingBurst: positiveInt, scalingRefillPerS: positive }),
-  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable }),
+  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable, singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional() }),
   storage: object({
     opLatency: latency,
     bandwidthBytesPerMs: positive,

@@ -77,6 +77,14 @@ export interface CpuModel {
   readonly maxVcpus: number;
   /** Cores the OS shows, by memory: the most threads that can run in parallel. */
   readonly visibleCores: readonly MemoryStep[];
+  /**
+   * The worker runs task code and handles its I/O replies on one thread, as this project's Node.js worker does
+   * (`runtime-lambda/worker/`): co-located tasks run one after another in the order they became runnable, each at
+   * full speed, and a reply (download, upload, counter, notification) arriving while a task runs is handled when that
+   * task ends. Absent or false (the AWS profile, after the reference's threaded workers): co-located tasks share the
+   * worker's vCPUs (processor sharing) and replies are handled as they arrive.
+   */
+  readonly singleThreadedWorker?: boolean;
 }
 
 /** Intermediate storage (Redis-like) for task outputs. */

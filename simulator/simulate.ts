@@ -90,6 +90,8 @@ interface Instance {
   readonly held: Map<string, number>;
   /** Tasks executing here, for CPU sharing. */
   readonly running: Set<Execution>;
+  /** Single-threaded worker (`cpu.singleThreadedWorker`): when its thread runs task code, in order, queued ones included. */
+  readonly busy: ThreadSpan[];
   /** Per task handled here: the trace record being built. */
   readonly tasks: Map<string, TaskProgress>;
   /** The task executed here last: where a round trip naming no task of this instance is charged (as the runtime does). */
@@ -114,6 +116,19 @@ interface TaskProgress {
 /** Times in records are kept to microseconds, so files stay readable and byte-stable across platforms. */
 function r3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** When a single-threaded worker's thread runs one task's code. */
+interface ThreadSpan {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** A reply's record (transfer or round trip), completed when the worker handles the reply. */
+interface ReplyRecord {
+  readonly startMs: number;
+  durationMs: number;
+  threadBusyMs?: number;
 }
 
 /** A task executing under processor sharing: work is measured in ms of running alone on its worker. */
@@ -145,7 +160,13 @@ interface IdleEnvironment {
 }
 
 type SimEvent =
-  | { readonly kind: 'deliver'; readonly instance: Instance; readonly event: () => WorkerEvent }
+  | {
+      readonly kind: 'deliver';
+      readonly instance: Instance;
+      /** What the worker steps when it handles the reply; absent for a reply that is only recorded (a publish's). */
+      readonly event?: () => WorkerEvent;
+      readonly record?: ReplyRecord;
+    }
   | { readonly kind: 'exec-finished'; readonly execution: Execution; readonly version: number }
   | { readonly kind: 'start-instance'; readonly instance: Instance; readonly taskIds: readonly string[] }
   | {
@@ -200,8 +221,9 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   const failedAttempts: FailedAttempt[] = [];
   let events = 0;
 
-  const deliver = (instance: Instance, delayMs: number, event: () => WorkerEvent) =>
-    queue.pushAfter(delayMs, { kind: 'deliver', instance, event });
+  const singleThread = platform.cpu.singleThreadedWorker === true;
+  const deliver = (instance: Instance, delayMs: number, event: () => WorkerEvent, record?: ReplyRecord) =>
+    queue.pushAfter(delayMs, record && singleThread ? { kind: 'deliver', instance, event, record } : { kind: 'deliver', instance, event });
 
   const progress = (instance: Instance, taskId: string): TaskProgress => {
     let p = instance.tasks.get(taskId);
@@ -275,6 +297,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
       stopped: false,
       held: new Map(),
       running: new Set(),
+      busy: [],
       tasks: new Map(),
     };
     instances.push(instance);
@@ -283,10 +306,45 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
 
   // Recorded like the runtime's: charged to the named task when handled on this instance, else to the task executed
   // here last, dropped before any ran.
-  const recordRoundTrip = (instance: Instance, kind: 'counter' | 'publish', taskId: string | undefined, durationMs: number) => {
+  const recordRoundTrip = (instance: Instance, kind: 'counter' | 'publish', taskId: string | undefined, durationMs: number): ReplyRecord | undefined => {
     const p = (taskId !== undefined ? instance.tasks.get(taskId) : undefined) ?? instance.lastExecuted;
     // Rounded as the records are (r3 is idempotent), so the record can take the list as it is.
-    p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: r3(queue.nowMs), durationMs: r3(durationMs) });
+    const record: ReplyRecord = { startMs: r3(queue.nowMs), durationMs: r3(durationMs) };
+    p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push(record);
+    return p ? record : undefined;
+  };
+
+  // The publisher's own round trip: recorded only; on a single-threaded worker completed when its reply is handled.
+  const recordPublish = (instance: Instance, taskId: string | undefined) => {
+    const durationMs = notifyMs(platform, publishRng);
+    const record = recordRoundTrip(instance, 'publish', taskId, durationMs);
+    if (record && singleThread) queue.pushAfter(durationMs, { kind: 'deliver', instance, record });
+  };
+
+  // A single-threaded worker's thread: the span running at `atMs` (started before it, not ended), if any.
+  const runningSpan = (instance: Instance, atMs: number): ThreadSpan | undefined => {
+    for (let i = instance.busy.length - 1; i >= 0; i--) {
+      const span = instance.busy[i]!;
+      if (span.startMs < atMs) return span.endMs > atMs ? span : undefined;
+    }
+    return undefined;
+  };
+  // Time in [startMs, endMs] the thread ran task code (the spans are in order, so the scan stops early).
+  const busyWithin = (instance: Instance, startMs: number, endMs: number): number => {
+    let ms = 0;
+    for (let i = instance.busy.length - 1; i >= 0; i--) {
+      const span = instance.busy[i]!;
+      if (span.endMs <= startMs) break;
+      ms += Math.max(0, Math.min(endMs, span.endMs) - Math.max(startMs, span.startMs));
+    }
+    return ms;
+  };
+  // Completes a reply's record when the worker handles it, as the runtime records it (`threadBusyMs`).
+  const completeRecord = (instance: Instance, record: ReplyRecord) => {
+    const now = queue.nowMs;
+    record.durationMs = r3(now - record.startMs);
+    const busyMs = r3(busyWithin(instance, record.startMs, now));
+    if (busyMs > 0) record.threadBusyMs = busyMs;
   };
 
   const subscribe = (map: Map<string, Instance[]>, taskIds: readonly string[], instance: Instance) => {
@@ -336,6 +394,15 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     const p = progress(instance, taskId);
     p.inputBytes = inputBytes;
     p.attempt = attempt;
+    if (singleThread) {
+      // One thread: the task runs alone, after those queued before it (the runtime queues each on the event loop).
+      const startMs = Math.max(now, instance.busy.at(-1)?.endMs ?? now);
+      const endMs = startMs + aloneMs;
+      instance.busy.push({ startMs, endMs });
+      const execution: Execution = { instance, taskId, startMs, remainingAloneMs: aloneMs, lastUpdateMs: startMs, version: 0, outputBytes };
+      queue.push(endMs, { kind: 'exec-finished', execution, version: 0 });
+      return;
+    }
     const before = speedFactor(instance);
     const execution: Execution = { instance, taskId, startMs: now, remainingAloneMs: aloneMs, lastUpdateMs: now, version: 0, outputBytes };
     instance.running.add(execution);
@@ -361,18 +428,25 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         const sizeBytes = storage.get(command.taskId);
         if (sizeBytes === undefined) throw new Error(`simulator: ${instance.id} downloads '${command.taskId}', which is not in storage`);
         const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
-        progress(instance, command.forTaskId).downloads.push({ key: command.taskId, sizeBytes, startMs: now, durationMs });
-        deliver(instance, durationMs, () => {
-          instance.held.set(command.taskId, sizeBytes);
-          return { kind: 'download-done', taskId: command.taskId };
-        });
+        const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
+        progress(instance, command.forTaskId).downloads.push(record);
+        deliver(
+          instance,
+          durationMs,
+          () => {
+            instance.held.set(command.taskId, sizeBytes);
+            return { kind: 'download-done', taskId: command.taskId };
+          },
+          record,
+        );
         return;
       }
       case 'download-static': {
         const sizeBytes = workflow.tasks.get(command.taskId)!.staticInputBytes;
         const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
-        progress(instance, command.taskId).downloads.push({ key: `static/${command.taskId}`, sizeBytes, startMs: now, durationMs });
-        deliver(instance, durationMs, () => ({ kind: 'static-download-done', taskId: command.taskId }));
+        const record: TransferRecord = { key: `static/${command.taskId}`, sizeBytes, startMs: now, durationMs };
+        progress(instance, command.taskId).downloads.push(record);
+        deliver(instance, durationMs, () => ({ kind: 'static-download-done', taskId: command.taskId }), record);
         return;
       }
       case 'execute':
@@ -382,42 +456,59 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
       case 'upload': {
         const durationMs = durations.transferMs('upload', command.outputBytes, instance.resources);
         const p = progress(instance, command.taskId);
-        p.uploads.push({ key: command.taskId, sizeBytes: command.outputBytes, startMs: now, durationMs });
+        const record: TransferRecord = { key: command.taskId, sizeBytes: command.outputBytes, startMs: now, durationMs };
+        p.uploads.push(record);
         p.endMs = Math.max(p.endMs, now + durationMs);
-        deliver(instance, durationMs, () => {
-          storage.set(command.taskId, command.outputBytes);
-          return { kind: 'upload-done', taskId: command.taskId };
-        });
+        deliver(
+          instance,
+          durationMs,
+          () => {
+            storage.set(command.taskId, command.outputBytes);
+            p.endMs = Math.max(p.endMs, queue.nowMs);
+            return { kind: 'upload-done', taskId: command.taskId };
+          },
+          record,
+        );
         return;
       }
       case 'increment-counter': {
         const durationMs = counterMs(platform, counterRng);
-        recordRoundTrip(instance, 'counter', command.byTaskId, durationMs);
+        const record = recordRoundTrip(instance, 'counter', command.byTaskId, durationMs);
         // The increment lands at the store when the answer arrives: the earlier arrival sees the smaller value.
-        deliver(instance, durationMs, () => {
-          const key = counterKey(command.counter);
-          const value = (counters.get(key) ?? 0) + 1;
-          counters.set(key, value);
-          return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
-        });
+        deliver(
+          instance,
+          durationMs,
+          () => {
+            const key = counterKey(command.counter);
+            const value = (counters.get(key) ?? 0) + 1;
+            counters.set(key, value);
+            return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
+          },
+          record,
+        );
         return;
       }
       case 'read-counter': {
         const durationMs = counterMs(platform, counterRng);
-        recordRoundTrip(instance, 'counter', undefined, durationMs);
-        deliver(instance, durationMs, () => ({
-          kind: 'counter-read',
-          counter: command.counter,
-          value: counters.get(counterKey(command.counter)) ?? 0,
-        }));
+        const record = recordRoundTrip(instance, 'counter', undefined, durationMs);
+        deliver(
+          instance,
+          durationMs,
+          () => ({
+            kind: 'counter-read',
+            counter: command.counter,
+            value: counters.get(counterKey(command.counter)) ?? 0,
+          }),
+          record,
+        );
         return;
       }
       case 'publish-task-completed':
-        recordRoundTrip(instance, 'publish', command.taskId, notifyMs(platform, publishRng));
+        recordPublish(instance, command.taskId);
         publish(completedSubs, command.taskId, { kind: 'task-completed', taskId: command.taskId, uploaded: command.uploaded });
         return;
       case 'publish-task-ready':
-        recordRoundTrip(instance, 'publish', undefined, notifyMs(platform, publishRng));
+        recordPublish(instance, undefined);
         readyRecords.add(command.taskId);
         publish(readySubs, command.taskId, { kind: 'task-ready', taskId: command.taskId });
         return;
@@ -448,9 +539,18 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         const sizeBytes = instance.held.get(command.taskId) ?? 0;
         const durationMs = durations.transferMs('upload', sizeBytes, instance.resources);
         const p = progress(instance, command.taskId);
-        p.uploads.push({ key: command.taskId, sizeBytes, startMs: now, durationMs });
+        const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
+        p.uploads.push(record);
         p.endMs = Math.max(p.endMs, now + durationMs);
-        deliver(instance, durationMs, () => ({ kind: 'final-output-stored', taskId: command.taskId }));
+        deliver(
+          instance,
+          durationMs,
+          () => {
+            p.endMs = Math.max(p.endMs, queue.nowMs);
+            return { kind: 'final-output-stored', taskId: command.taskId };
+          },
+          record,
+        );
         return;
       }
       case 'publish-workflow-completed':
@@ -515,9 +615,18 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         stepInstance(next.instance, { kind: 'invoked', taskIds: next.taskIds, preWarm: next.instance.preWarm });
         break;
       case 'deliver': {
-        const { instance } = next;
-        if (instance.stopped) break; // a notification to a worker that has shut down is dropped
-        stepInstance(instance, next.event());
+        const { instance, event, record } = next;
+        if (singleThread && !instance.stopped) {
+          // A reply arriving while the worker's one thread runs a task's code is handled when that task ends.
+          const span = runningSpan(instance, queue.nowMs);
+          if (span) {
+            queue.push(span.endMs, next);
+            break;
+          }
+        }
+        if (record) completeRecord(instance, record);
+        if (instance.stopped || !event) break; // a notification to a worker that has shut down is dropped
+        stepInstance(instance, event());
         break;
       }
       case 'exec-finished': {
@@ -625,6 +734,7 @@ function buildRecords(
         startMs,
         endMs,
         execMs: Math.min(r3(p.execMs), endMs - startMs),
+        // A single-threaded worker's records were completed (`threadBusyMs` rounded) when their replies were handled.
         downloads: p.downloads.map((d) => ({ ...d, startMs: r3(d.startMs), durationMs: r3(d.durationMs) })),
         uploads: p.uploads.map((u) => ({ ...u, startMs: r3(u.startMs), durationMs: r3(u.durationMs) })),
         ...(p.attempt > 1 ? { attempt: p.attempt } : {}),

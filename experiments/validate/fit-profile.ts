@@ -14,6 +14,11 @@ export interface FitProfileOptions {
   readonly keepAliveMs?: number;
   /** Start-ups that run side by side without contention: the cores of the host every instance runs on (default 1). */
   readonly hostCores?: number;
+  /**
+   * The platform's worker runs task code and handles replies on one thread (`cpu.singleThreadedWorker`), as the
+   * runtime's Node.js worker does; default false.
+   */
+  readonly singleThreadedWorker?: boolean;
 }
 
 /** What went into a fit and what came out, for the report. */
@@ -28,6 +33,11 @@ export interface ProfileFit {
     readonly counterOps: number;
     /** Publishes recorded (`publishOps`). */
     readonly publishOps: number;
+    /**
+     * Transfers and round trips left out of the fit because their worker's thread ran task code while they were under
+     * way (`threadBusyMs`): their duration holds time the reply may have waited, which the simulator models itself.
+     */
+    readonly threadBusy: number;
   };
   /** Start-up of a warm worker (invocation to ready) with no other start-up under way, as fitted. */
   readonly warmStart: Latency;
@@ -209,6 +219,13 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   const transfers: { runId: string; bytes: number; ms: number }[] = [];
   const counterOps: { runId: string; ms: number }[] = [];
   const publishOps: { runId: string; ms: number }[] = [];
+  // Spans during which the worker's thread ran task code are kept apart: their duration may hold a wait for the thread.
+  let threadBusy = 0;
+  const clean = (op: { threadBusyMs?: number }) => {
+    if ((op.threadBusyMs ?? 0) === 0) return true;
+    threadBusy++;
+    return false;
+  };
   const workersByRun = new Map<string, WorkerRecord[]>();
   let runs = 0;
   for (const record of records) {
@@ -218,9 +235,9 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       if (list) list.push(record);
       else workersByRun.set(record.runId, [record]);
     } else if (record.type === 'task') {
-      for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0) transfers.push({ runId: record.runId, bytes: t.sizeBytes, ms: t.durationMs });
-      for (const op of record.counterOps ?? []) counterOps.push({ runId: record.runId, ms: op.durationMs });
-      for (const op of record.publishOps ?? []) publishOps.push({ runId: record.runId, ms: op.durationMs });
+      for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0 && clean(t)) transfers.push({ runId: record.runId, bytes: t.sizeBytes, ms: t.durationMs });
+      for (const op of record.counterOps ?? []) if (clean(op)) counterOps.push({ runId: record.runId, ms: op.durationMs });
+      for (const op of record.publishOps ?? []) if (clean(op)) publishOps.push({ runId: record.runId, ms: op.durationMs });
     }
   }
 
@@ -280,6 +297,7 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
     },
     concurrency: { ...base.concurrency, ...(options.concurrencyLimit !== undefined ? { accountLimit: options.concurrencyLimit } : {}) },
+    cpu: { ...base.cpu, ...(options.singleThreadedWorker ? { singleThreadedWorker: true } : {}) },
     storage: {
       ...base.storage,
       opLatency: roundTrip,
@@ -292,7 +310,7 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   };
   return {
     model,
-    samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length, counterOps: counterOps.length, publishOps: publishOps.length },
+    samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length, counterOps: counterOps.length, publishOps: publishOps.length, threadBusy },
     warmStart,
     perStartingMs,
     coldExtra,

@@ -17,6 +17,13 @@ import { fitPlatformProfile, type ProfileFit } from './fit-profile.js';
 import { localWorkload, planLocal, syntheticHistory, type LocalPlan } from './local-plan.js';
 import { markPoolStartsWarm, withWarmPool } from './warm-pool.js';
 
+/**
+ * Warm-up runs per case. With one, the fit runs still caught worker processes warming up (V8 compiling the handler
+ * and the task code): start-ups at the same contention were 10-40% slower in the fit runs than in the test runs;
+ * with three or more they agree within the noise.
+ */
+export const DEFAULT_WARM_UP_RUNS = 3;
+
 /** Options of `runValidation`. */
 export interface ValidateOptions {
   readonly workloads: readonly string[];
@@ -26,7 +33,7 @@ export interface ValidateOptions {
   readonly fitRuns: number;
   /** Real runs per workload × planner of the plan made from the fit set: the runs the error is measured on. */
   readonly testRuns: number;
-  /** Runs per workload × planner before the fit runs that are used for nothing (default 1). */
+  /** Runs per workload × planner before the fit runs, used only as start-up samples (default `DEFAULT_WARM_UP_RUNS`). */
   readonly warmUpRuns?: number;
   readonly seed: string;
   readonly redisUrl?: string;
@@ -116,9 +123,9 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
       const history = syntheticHistory(probe.workflow.name, probe.params, options.seed);
       for (const planner of options.planners) {
         const { plan, taskEstimates } = await planLocal(probe.workflow, history, planner, options.optimizations, DEFAULT_PLATFORM_MODEL);
-        // One warm-up run per case, used for nothing: it starts the instances the plan needs and lets V8 compile the
-        // task code, so the fit set is not dominated by one-off process and JIT start-up.
-        for (let i = 0; i < (options.warmUpRuns ?? 1); i++) {
+        // Warm-up runs start the instances the plan needs and let V8 compile the handler and the task code, so the fit
+        // set is not dominated by one-off process and JIT start-up (see DEFAULT_WARM_UP_RUNS).
+        for (let i = 0; i < (options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS); i++) {
           const instance = localWorkload(workload, `${options.seed}/warm-up/${planner}/${i}`);
           const result = await runtime.run({ workflow: instance.workflow, plan, staticInputs: instance.staticInputs, taskEstimates, params: { ...instance.params, role: 'warm-up' } });
           record(result, workload, planner, 'warm-up');
@@ -148,6 +155,8 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
       hostCores: availableParallelism(),
       concurrencyLimit: runtime.gateway.options.concurrencyLimit,
       keepAliveMs: runtime.gateway.options.keepAliveMs,
+      // The runtime's worker runs task code and handles Redis replies on its one Node.js thread.
+      singleThreadedWorker: true,
     });
 
     // 3. Test set, and the simulations of the same plans.
@@ -190,7 +199,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         workloads: options.workloads,
         planners: options.planners,
         optimizations: options.optimizations,
-        warmUpRuns: options.warmUpRuns ?? 1,
+        warmUpRuns: options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS,
         fitRuns: options.fitRuns,
         testRuns: options.testRuns,
         seed: options.seed,
@@ -258,7 +267,7 @@ export function formatValidationReport(report: ValidationReport): string {
   lines.push(
     `validation: ${options.workloads.length} workloads × ${options.planners.length} planners (${options.planners.join(', ')}), optimizations: ${options.optimizations.length > 0 ? options.optimizations.join(', ') : 'none'}, seed ${options.seed}`,
   );
-  lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? 1} per case, before the fit runs), used only as start-up samples of the planners' predictions`);
+  lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS} per case, before the fit runs), used only as start-up samples of the planners' predictions`);
   lines.push(
     `fit set: ${fitRuns.length} real runs (${options.fitRuns} per case, synthetic-history plans, static inputs '<seed>/fit/...'): platform profile and predictions`,
   );
@@ -266,7 +275,10 @@ export function formatValidationReport(report: ValidationReport): string {
     `test set: ${testRuns.length} real runs (${options.testRuns} per case, plans from the fit set, static inputs '<seed>/test/...') and as many simulations; errors below are on these only`,
   );
   lines.push('');
-  lines.push(`local platform profile (fitted on ${fit.samples.runs} runs: ${fit.samples.warmStarts} warm and ${fit.samples.coldStarts} cold starts, ${fit.samples.transfers} transfers):`);
+  lines.push(
+    `local platform profile (fitted on ${fit.samples.runs} runs: ${fit.samples.warmStarts} warm and ${fit.samples.coldStarts} cold starts, ${fit.samples.transfers} transfers; ${fit.samples.threadBusy} transfers and round trips left out, their worker's thread ran task code meanwhile):`,
+  );
+  lines.push(`  worker          ${fit.model.cpu.singleThreadedWorker ? 'one thread: tasks run one at a time, replies wait for the running task' : 'co-located tasks share vCPUs'}`);
   lines.push(
     `  warm start-up   median ${fit.warmStart.medianMs.toFixed(1)} ms, sigma ${fit.warmStart.sigma.toFixed(2)} (within run), + ${fit.perStartingMs.toFixed(1)} ms per start-up under way beyond ${(fit.model.invoke.parallelStarts ?? 1) - 1}`,
   );

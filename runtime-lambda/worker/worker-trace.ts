@@ -26,6 +26,8 @@ export class WorkerTrace {
   private readonly tasks = new Map<string, TaskProgress>();
   /** The task this worker executed last: where a round trip naming no task of this worker is charged. */
   private lastExecuted: TaskProgress | undefined;
+  /** When the worker's one thread ran task code, in order: a reply arriving then waited (`threadBusyMs`). */
+  private readonly busy: { readonly startMs: number; readonly endMs: number }[] = [];
 
   constructor(
     private readonly runId: string,
@@ -43,6 +45,23 @@ export class WorkerTrace {
     return p;
   }
 
+  /** Time in [startMs, endMs] the thread spent running task code (the spans are in order, so the scan stops early). */
+  private busyWithin(startMs: number, endMs: number): number {
+    let ms = 0;
+    for (let i = this.busy.length - 1; i >= 0; i--) {
+      const span = this.busy[i]!;
+      if (span.endMs <= startMs) break;
+      ms += Math.max(0, Math.min(endMs, span.endMs) - Math.max(startMs, span.startMs));
+    }
+    return ms;
+  }
+
+  /** A transfer or round trip record from its start and the moment its reply was handled. */
+  private span(startMs: number, endMs: number): { startMs: number; durationMs: number; threadBusyMs?: number } {
+    const busyMs = r3(this.busyWithin(startMs, endMs));
+    return { startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)), ...(busyMs > 0 ? { threadBusyMs: busyMs } : {}) };
+  }
+
   /** Marks the moment the worker starts handling a task (first command about it). */
   touch(taskId: string, nowMs: number): void {
     this.progress(taskId, nowMs);
@@ -51,13 +70,13 @@ export class WorkerTrace {
   /** A download for `forTaskId` of `key` (a task id, or `static/<task>`). */
   download(forTaskId: string, key: string, sizeBytes: number, startMs: number, endMs: number): void {
     const p = this.progress(forTaskId, startMs);
-    p.downloads.push({ key, sizeBytes, startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+    p.downloads.push({ key, sizeBytes, ...this.span(startMs, endMs) });
   }
 
   /** An upload of a task's output (intermediate or final). */
   upload(taskId: string, sizeBytes: number, startMs: number, endMs: number): void {
     const p = this.progress(taskId, startMs);
-    p.uploads.push({ key: taskId, sizeBytes, startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+    p.uploads.push({ key: taskId, sizeBytes, ...this.span(startMs, endMs) });
     p.endMs = Math.max(p.endMs, endMs);
   }
 
@@ -69,7 +88,7 @@ export class WorkerTrace {
    */
   roundTrip(kind: 'counter' | 'publish', taskId: string | undefined, startMs: number): (endMs: number) => void {
     const p = (taskId !== undefined ? this.tasks.get(taskId) : undefined) ?? this.lastExecuted;
-    return (endMs) => p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push({ startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)) });
+    return (endMs) => p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push(this.span(startMs, endMs));
   }
 
   /** The task's code ran from `startMs` to `endMs` on `inputBytes` and produced `outputBytes`. */
@@ -81,6 +100,7 @@ export class WorkerTrace {
     p.execMs = endMs - startMs;
     p.endMs = Math.max(p.endMs, endMs);
     this.lastExecuted = p;
+    this.busy.push({ startMs, endMs });
   }
 
   /** The worker's records: its worker record, then its task records by start time. */

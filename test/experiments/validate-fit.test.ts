@@ -62,8 +62,24 @@ describe('the statistics behind a profile fit', () => {
 describe('fitPlatformProfile', () => {
   const fit = fitPlatformProfile(RECORDS, { profile: 'local-test', concurrencyLimit: 16, keepAliveMs: 1234 });
 
+  it('leaves out transfers and round trips during which the worker\'s thread ran task code, and counts them', () => {
+    const waited: TaskRecord = {
+      ...task('t3', [[1000, 40]]),
+      downloads: [{ key: 'k', sizeBytes: 1000, startMs: 0, durationMs: 40, threadBusyMs: 38 }],
+      counterOps: [{ startMs: 0, durationMs: 2 }, { startMs: 1, durationMs: 50, threadBusyMs: 45 }],
+      publishOps: [{ startMs: 2, durationMs: 30, threadBusyMs: 29 }],
+    };
+    const withWaits = fitPlatformProfile([...RECORDS, waited], { profile: 'local-test', singleThreadedWorker: true });
+    expect(withWaits.samples).toMatchObject({ transfers: 3, counterOps: 1, publishOps: 0, threadBusy: 3 });
+    // The line is the one the clean transfers give, untouched by the 40 ms download that waited for the thread.
+    expect(withWaits.transfer.opLatencyMs).toBeCloseTo(fit.transfer.opLatencyMs, 9);
+    expect(withWaits.counter.medianMs).toBe(2);
+    expect(withWaits.model.cpu.singleThreadedWorker).toBe(true);
+    expect(fit.model.cpu.singleThreadedWorker).toBeUndefined();
+  });
+
   it('fits warm start-up, the cold extra and the transfer line from the records', () => {
-    expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3, counterOps: 0, publishOps: 0 });
+    expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3, counterOps: 0, publishOps: 0, threadBusy: 0 });
     expect(fit.warmStart.medianMs).toBe(20);
     // All five were invoked at once, so each had the same four under way: no slope, the base is the plain median,
     // and the sigma is the spread within the run (one run here: over its median).

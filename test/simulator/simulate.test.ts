@@ -7,7 +7,7 @@ import { rngFor } from '../../core/random.js';
 import { resources, type ResourceConfig } from '../../core/resources.js';
 import { MEDIAN } from '../../core/sla.js';
 import { checkTraceRecord } from '../../core/trace-records.js';
-import type { Workflow } from '../../core/workflow.js';
+import { createWorkflow, type Workflow } from '../../core/workflow.js';
 import type { DurationSource } from '../../simulator/duration-sources.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import { withOverrides } from '../../simulator/platform-config.js';
@@ -74,6 +74,7 @@ const scenario = fc.record({
   optimize: fc.boolean(),
   clustering: fc.boolean(),
   delayedIo: fc.boolean(),
+  singleThread: fc.boolean(),
 });
 
 describe('simulate', () => {
@@ -82,11 +83,12 @@ describe('simulate', () => {
     const plan = randomPlan(workflow, sc.planSeed, sc.workers, sc.flexibleShare, sc.optimize);
     const durations = fixedDurations(sc.planSeed);
     const schedulerParams = { clustering: sc.clustering, delayedIo: sc.delayedIo, largeOutputThresholdBytes: 4 * 1024 * 1024 };
-    const result = simulate(workflow, plan, { platform: DEFAULT_PLATFORM_MODEL, durations, seed: 1, schedulerParams });
+    const platform = sc.singleThread ? withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true } }) : DEFAULT_PLATFORM_MODEL;
+    const result = simulate(workflow, plan, { platform, durations, seed: 1, schedulerParams });
     const { run, summary } = result;
 
     // The same seed gives byte-identical records (a fresh duration source, so nothing is shared between the runs).
-    const again = simulate(workflow, plan, { platform: DEFAULT_PLATFORM_MODEL, durations: fixedDurations(sc.planSeed), seed: 1, schedulerParams });
+    const again = simulate(workflow, plan, { platform, durations: fixedDurations(sc.planSeed), seed: 1, schedulerParams });
     expect(serializeTraceRecords(again.records)).toBe(serializeTraceRecords(result.records));
 
     // A run with no failures completes, and every record is valid.
@@ -179,6 +181,50 @@ describe('simulate', () => {
     };
     const result = simulate(workflow, { workflow: workflow.name, planner: 'fixed', sla: MEDIAN, tasks }, { platform: DEFAULT_PLATFORM_MODEL, durations, seed: 1 });
     for (const t of result.run.tasks) expect(t.execMs).toBeCloseTo(200, 6);
+  });
+
+  describe('a single-threaded worker (cpu.singleThreadedWorker)', () => {
+    const single = withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true } });
+    const flat = (transferMs: number): DurationSource => ({
+      name: 'flat',
+      execMs: () => 100,
+      outputBytes: () => 1000,
+      startupMs: () => 0,
+      transferMs: (_d, bytes) => (bytes === 0 ? 0 : transferMs),
+    });
+
+    it('runs co-located tasks one after the other, each at full speed', () => {
+      const workflow = randomLayeredDag({ tasks: 2, seed: 1, widthMean: 2 });
+      const tasks = new Map(workflow.topologicalOrder.map((id) => [id, { workerId: 'w', resources: resources(1769), optimizations: [] } as TaskPlan]));
+      const plan: Plan = { workflow: workflow.name, planner: 'fixed', sla: MEDIAN, tasks };
+      const { run } = simulate(workflow, plan, { platform: single, durations: flat(0), seed: 1, latencyNoise: false });
+      expect(run.tasks.map((t) => t.execMs)).toEqual([100, 100]);
+      // The second ran after the first: its record ends a whole execution later.
+      const ends = run.tasks.map((t) => t.endMs).sort((a, b) => a - b);
+      expect(ends[1]! - ends[0]!).toBeGreaterThanOrEqual(100 - 1e-6);
+    });
+
+    it('handles a reply that arrives while a task runs when the task ends, and records the wait', () => {
+      // a → c and b → c on one worker; b's static input arrives (5 ms) while a runs (100 ms), so b's download is
+      // handled at 100 ms with the thread's 100 ms busy inside it.
+      const workflow = createWorkflow('reply-wait', [
+        { id: 'a', functionName: 'f', upstream: [], staticInputBytes: 0 },
+        { id: 'b', functionName: 'f', upstream: [], staticInputBytes: 5000 },
+        { id: 'c', functionName: 'f', upstream: ['a', 'b'], staticInputBytes: 0 },
+      ]);
+      const tasks = new Map(workflow.topologicalOrder.map((id) => [id, { workerId: 'w', resources: resources(1769), optimizations: [] } as TaskPlan]));
+      const plan: Plan = { workflow: workflow.name, planner: 'fixed', sla: MEDIAN, tasks };
+      const { run } = simulate(workflow, plan, { platform: single, durations: flat(5), seed: 1, latencyNoise: false });
+      const b = run.tasks.find((t) => t.taskId === 'b')!;
+      const download = b.downloads.find((d) => d.key === 'static/b')!;
+      expect(download.durationMs).toBeCloseTo(100, 6);
+      expect(download.threadBusyMs).toBeCloseTo(100, 6);
+      // The same run with threads shared: the reply is handled on arrival, nothing waits.
+      const shared = simulate(workflow, plan, { platform: DEFAULT_PLATFORM_MODEL, durations: flat(5), seed: 1, latencyNoise: false }).run;
+      const sharedDownload = shared.tasks.find((t) => t.taskId === 'b')!.downloads.find((d) => d.key === 'static/b')!;
+      expect(sharedDownload.durationMs).toBe(5);
+      expect(sharedDownload.threadBusyMs).toBeUndefined();
+    });
   });
 });
 

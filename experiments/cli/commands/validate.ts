@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
-import { formatValidationReport, runValidation } from '../../validate/validate.js';
+import { DEFAULT_WARM_UP_RUNS, formatValidationReport, runValidation } from '../../validate/validate.js';
 import { UsageError } from '../errors.js';
 import { listOption } from '../options.js';
 
@@ -31,7 +31,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('workloads', { type: 'string', default: 'all', describe: `comma-separated (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')}) or 'all'` })
       .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
       .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
-      .option('warm-up-runs', { type: 'number', default: 1, describe: 'runs per case before the fit runs, used for nothing' })
+      .option('warm-up-runs', { type: 'number', default: DEFAULT_WARM_UP_RUNS, describe: 'runs per case before the fit runs (they let each worker process warm up), used only as start-up samples' })
       .option('fit-runs', { type: 'number', default: 4, describe: 'real runs per case to fit on' })
       .option('test-runs', { type: 'number', default: 4, describe: 'real runs per case to measure the error on (and as many simulations)' })
       .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
