@@ -85,6 +85,12 @@ export const taskRecordSchema = z.strictObject({
   endMs: nonNegative,
   /** Time the function itself ran. */
   execMs: nonNegative,
+  /**
+   * CPU time the worker's process used while the function ran (user and system, every thread), where the source
+   * measured it: close to the time the function would take alone on a free core, when other processes on the same
+   * host made it wait (`execMs` holds the wait). Absent for simulated and synthetic runs.
+   */
+  cpuMs: nonNegative.optional(),
   downloads: z.array(transferRecordSchema),
   uploads: z.array(transferRecordSchema),
   /** 1 for the first attempt; higher after a retry. */

@@ -41,7 +41,7 @@ const memoryTable = z
 
 const modelObject = object({
   profile: z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string'),
-  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt, perStartingMs: nonNegative.optional(), parallelStarts: nonNegativeInt.optional() }),
+  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt }),
   startup: object({
     warmMs: nonNegative,
     platformColdOverheadMs: nonNegative,
@@ -51,7 +51,9 @@ const modelObject = object({
     keepAliveMs: nonNegative,
   }),
   concurrency: object({ accountLimit: positiveInt, scalingBurst: positiveInt, scalingRefillPerS: positive }),
-  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable, singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional() }),
+  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable, singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional(),
+    hostCores: positive.optional(),
+  }),
   storage: object({
     opLatency: latency,
     bandwidthBytesPerMs: positive,
@@ -82,6 +84,13 @@ export const platformModelSchema: z.ZodType<PlatformModel> = modelObject.superRe
       code: 'custom',
       path: ['failures', 'retryDelaysMs'],
       message: `expected at least ${maxRetries} delays, one per retry (failures.maxRetries)`,
+    });
+  }
+  if (model.cpu.hostCores !== undefined && model.cpu.singleThreadedWorker !== true) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cpu', 'hostCores'],
+      message: 'a shared host is modelled for single-threaded workers only: set cpu.singleThreadedWorker to true as well',
     });
   }
 });

@@ -30,17 +30,6 @@ export interface InvokeModel {
   readonly dispatch: Latency;
   /** Largest async invocation payload; bigger inputs must go through storage. */
   readonly asyncPayloadLimitBytes: number;
-  /**
-   * Extra start-up per other start-up already in progress when an invocation is made (default 0). Where every
-   * instance runs on one shared host (the local gateway on a few cores), concurrent start-ups compete for its CPU,
-   * so each takes longer the more are under way; on Lambda each environment has its own CPU and this is 0.
-   */
-  readonly perStartingMs?: number;
-  /**
-   * Start-ups that run side by side without slowing one another (default 0): the shared host's cores. Only the
-   * start-ups under way beyond `parallelStarts - 1` add `perStartingMs` each.
-   */
-  readonly parallelStarts?: number;
 }
 
 /** Execution environments: what a cold start costs and how long an idle one stays warm. */
@@ -85,6 +74,15 @@ export interface CpuModel {
    * worker's vCPUs (processor sharing) and replies are handled as they arrive.
    */
   readonly singleThreadedWorker?: boolean;
+  /**
+   * Every instance runs on one host with this many cores (default: absent, each has its own CPU, as on Lambda). Where
+   * they share one machine (the local gateway on a few cores), start-ups and task executions compete for its CPU:
+   * with n of them under way each progresses at min(1, hostCores / n) of its speed alone (processor sharing), so a
+   * start-up or task drawn at d ms alone takes d with few under way and about d × n / hostCores with many. Only with
+   * `singleThreadedWorker` (each worker runs one task at a time, on one core at most), so the host's share alone
+   * sets a task's speed; the configuration refuses it otherwise.
+   */
+  readonly hostCores?: number;
 }
 
 /** Intermediate storage (Redis-like) for task outputs. */
@@ -207,20 +205,6 @@ export function startupMs(model: PlatformModel, config: ResourceConfig, cold: bo
   const call = invokeCallMs(model, rng);
   const dispatch = dispatchMs(model, rng);
   return call + dispatch + (cold ? coldStartMs(model, config, rng) : warmStartMs(model));
-}
-
-/**
- * The start-up added by contention when `starting` other start-ups are in progress: `invoke.perStartingMs` for each
- * beyond the `invoke.parallelStarts - 1` others that fit on the host's cores alongside this one.
- */
-export function startupContentionMs(model: PlatformModel, starting: number): number {
-  if (!(Number.isInteger(starting) && starting >= 0)) throw new RangeError(`starting must be an integer >= 0, got ${starting}`);
-  return (model.invoke.perStartingMs ?? 0) * contendingStarts(starting, model.invoke.parallelStarts ?? 0);
-}
-
-/** Of `starting` other start-ups under way, how many contend with a new one when `parallelStarts` run side by side. */
-export function contendingStarts(starting: number, parallelStarts: number): number {
-  return Math.max(0, starting + 1 - Math.max(1, parallelStarts));
 }
 
 /** Whether an environment idle since `idleSinceMs` is still warm at `nowMs` (reclaimed at exactly keep-alive). */

@@ -1,3 +1,4 @@
+import TinyQueue from 'tinyqueue';
 import type { Plan } from '../core/plan.js';
 import { rngFor, type Rng } from '../core/random.js';
 import { resourceKey, type ResourceConfig } from '../core/resources.js';
@@ -27,7 +28,7 @@ import {
 import type { Workflow } from '../core/workflow.js';
 import type { DurationSource } from './duration-sources.js';
 import { EventQueue } from './event-queue.js';
-import { counterMs, effectiveVcpus, initMs, isWarm, notifyMs, retryDelayMs, startupContentionMs, storageOpMs, type PlatformModel } from './platform-model.js';
+import { counterMs, effectiveVcpus, initMs, isWarm, notifyMs, retryDelayMs, storageOpMs, type PlatformModel } from './platform-model.js';
 import { summarizeRun, type RunSummary } from './run-summary.js';
 
 /** Options of `simulate`. */
@@ -90,7 +91,15 @@ interface Instance {
   readonly held: Map<string, number>;
   /** Tasks executing here, for CPU sharing. */
   readonly running: Set<Execution>;
-  /** Single-threaded worker (`cpu.singleThreadedWorker`): when its thread runs task code, in order, queued ones included. */
+  /**
+   * Single-threaded worker (`cpu.singleThreadedWorker`): the task whose code runs on the thread now, the tasks queued
+   * behind it, the replies that arrived meanwhile, whether a wake-up of the thread is queued, and the spans the
+   * thread ran task code in (completed ones, in order).
+   */
+  runningTask?: Execution;
+  readonly pendingTasks: { readonly taskId: string; readonly attempt: number }[];
+  readonly heldReplies: SimEvent[];
+  threadWakeQueued: boolean;
   readonly busy: ThreadSpan[];
   /** Per task handled here: the trace record being built. */
   readonly tasks: Map<string, TaskProgress>;
@@ -153,6 +162,15 @@ interface FailedAttempt {
   readonly inputBytes: number;
 }
 
+/**
+ * Work on a shared host (`cpu.hostCores`): a start-up or a task execution, done when the host's virtual time reaches
+ * `doneAtVirtualMs`; `seq` (order of arrival) breaks ties.
+ */
+type HostJob = (
+  | { readonly kind: 'startup'; readonly instance: Instance; readonly taskIds: readonly string[] }
+  | { readonly kind: 'exec'; readonly execution: Execution }
+) & { readonly doneAtVirtualMs: number; readonly seq: number };
+
 /** An idle execution environment that can serve a warm start. */
 interface IdleEnvironment {
   readonly resources: string;
@@ -169,6 +187,10 @@ type SimEvent =
     }
   | { readonly kind: 'exec-finished'; readonly execution: Execution; readonly version: number }
   | { readonly kind: 'start-instance'; readonly instance: Instance; readonly taskIds: readonly string[] }
+  /** The first job on the shared host is done, if the host's schedule is still `version`. */
+  | { readonly kind: 'host-done'; readonly version: number }
+  /** A single-threaded worker's thread may take its next queued task. */
+  | { readonly kind: 'thread-free'; readonly instance: Instance }
   | {
       readonly kind: 'retry-invoke';
       readonly plannedWorkerId: string | null;
@@ -278,10 +300,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     }
     if (warmIndex >= 0) idle.splice(warmIndex, 1);
     const start = warmIndex >= 0 ? 'warm' : 'cold';
-    // Start-ups still under way now (invoked, not ready): on a shared host they compete with this one for CPU.
-    // Counted only when the platform has contention (the local profile): it is a scan over every instance so far.
-    const starting = platform.invoke.perStartingMs ? instances.reduce((n, other) => n + (other.invokedAtMs <= now && other.readyAtMs > now ? 1 : 0), 0) : 0;
-    const startupMs = durations.startupMs(resources, start) + startupContentionMs(platform, starting);
+    const startupMs = durations.startupMs(resources, start);
     const id = preWarm ? `prewarm-${instances.length}` : plannedWorkerId ?? `flex-${instances.length}`;
     const instance: Instance = {
       id,
@@ -297,11 +316,43 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
       stopped: false,
       held: new Map(),
       running: new Set(),
+      pendingTasks: [],
+      heldReplies: [],
+      threadWakeQueued: false,
       busy: [],
       tasks: new Map(),
     };
     instances.push(instance);
-    queue.pushAfter(startupMs, { kind: 'start-instance', instance, taskIds });
+    // On a shared host `startupMs` is its time alone; it is ready when the host has given it that much.
+    if (hostCores === undefined) queue.pushAfter(startupMs, { kind: 'start-instance', instance, taskIds });
+    else addHostJob({ kind: 'startup', instance, taskIds }, startupMs);
+  };
+
+  // The shared host (`cpu.hostCores`), processor sharing by virtual time: every job under way (start-up or task
+  // execution) progresses at the same rate min(1, cores / n), so the host's virtual clock (ms of progress each job has
+  // had) is enough, and only the job that finishes first needs an event, rescheduled whenever n changes.
+  const hostCores = platform.cpu.hostCores;
+  const hostJobs = new TinyQueue<HostJob>([], (a, b) => a.doneAtVirtualMs - b.doneAtVirtualMs || a.seq - b.seq);
+  let hostSeq = 0;
+  let hostVirtualMs = 0;
+  let hostUpdatedAtMs = 0;
+  let hostVersion = 0;
+  const hostRate = () => Math.min(1, hostCores! / Math.max(1, hostJobs.length));
+  const advanceHost = () => {
+    const now = queue.nowMs;
+    if (hostJobs.length > 0) hostVirtualMs += (now - hostUpdatedAtMs) * hostRate();
+    hostUpdatedAtMs = now;
+  };
+  const scheduleHost = () => {
+    hostVersion++;
+    const next = hostJobs.peek();
+    if (next) queue.pushAfter(Math.max(0, next.doneAtVirtualMs - hostVirtualMs) / hostRate(), { kind: 'host-done', version: hostVersion });
+  };
+  type NewHostJob = { kind: 'startup'; instance: Instance; taskIds: readonly string[] } | { kind: 'exec'; execution: Execution };
+  const addHostJob = (job: NewHostJob, aloneMs: number) => {
+    advanceHost();
+    hostJobs.push({ ...job, doneAtVirtualMs: hostVirtualMs + aloneMs, seq: hostSeq++ });
+    scheduleHost();
   };
 
   // Recorded like the runtime's: charged to the named task when handled on this instance, else to the task executed
@@ -321,14 +372,6 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     if (record && singleThread) queue.pushAfter(durationMs, { kind: 'deliver', instance, record });
   };
 
-  // A single-threaded worker's thread: the span running at `atMs` (started before it, not ended), if any.
-  const runningSpan = (instance: Instance, atMs: number): ThreadSpan | undefined => {
-    for (let i = instance.busy.length - 1; i >= 0; i--) {
-      const span = instance.busy[i]!;
-      if (span.startMs < atMs) return span.endMs > atMs ? span : undefined;
-    }
-    return undefined;
-  };
   // Time in [startMs, endMs] the thread ran task code (the spans are in order, so the scan stops early).
   const busyWithin = (instance: Instance, startMs: number, endMs: number): number => {
     let ms = 0;
@@ -378,7 +421,20 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     }
   };
 
+  // A single-threaded worker queues the task for its thread (the runtime queues it on the event loop, behind replies
+  // already in); otherwise it starts now.
   const startExecution = (instance: Instance, taskId: string, attempt: number) => {
+    if (!singleThread) return beginExecution(instance, taskId, attempt);
+    instance.pendingTasks.push({ taskId, attempt });
+    wakeThread(instance);
+  };
+  const wakeThread = (instance: Instance) => {
+    if (instance.runningTask || instance.threadWakeQueued || instance.pendingTasks.length === 0) return;
+    instance.threadWakeQueued = true;
+    queue.pushAfter(0, { kind: 'thread-free', instance });
+  };
+
+  const beginExecution = (instance: Instance, taskId: string, attempt: number) => {
     const now = queue.nowMs;
     const task = workflow.tasks.get(taskId)!;
     let inputBytes = task.staticInputBytes;
@@ -394,19 +450,51 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     const p = progress(instance, taskId);
     p.inputBytes = inputBytes;
     p.attempt = attempt;
-    if (singleThread) {
-      // One thread: the task runs alone, after those queued before it (the runtime queues each on the event loop).
-      const startMs = Math.max(now, instance.busy.at(-1)?.endMs ?? now);
-      const endMs = startMs + aloneMs;
-      instance.busy.push({ startMs, endMs });
-      const execution: Execution = { instance, taskId, startMs, remainingAloneMs: aloneMs, lastUpdateMs: startMs, version: 0, outputBytes };
-      queue.push(endMs, { kind: 'exec-finished', execution, version: 0 });
-      return;
-    }
-    const before = speedFactor(instance);
     const execution: Execution = { instance, taskId, startMs: now, remainingAloneMs: aloneMs, lastUpdateMs: now, version: 0, outputBytes };
+    if (singleThread) instance.runningTask = execution;
+    // On a shared host (single-threaded workers only, see `cpu.hostCores`) the host's share sets its speed.
+    if (hostCores !== undefined) return addHostJob({ kind: 'exec', execution }, aloneMs);
+    // One thread: the task runs alone, at full speed.
+    if (singleThread) return void queue.push(now + aloneMs, { kind: 'exec-finished', execution, version: 0 });
+    const before = speedFactor(instance);
     instance.running.add(execution);
     rescheduleRunning(instance, before);
+  };
+
+  const finishExecution = (execution: Execution) => {
+    const instance = execution.instance;
+    const now = queue.nowMs;
+    if (singleThread) {
+      instance.runningTask = undefined;
+      instance.busy.push({ startMs: execution.startMs, endMs: now });
+      // Replies that came in while the task ran are handled next, after its own exec-done (stepped below, now).
+      for (const held of instance.heldReplies) queue.pushAfter(0, held);
+      instance.heldReplies.length = 0;
+    } else if (hostCores === undefined) {
+      const before = speedFactor(instance);
+      instance.running.delete(execution);
+      rescheduleRunning(instance, before);
+    }
+    const p = progress(instance, execution.taskId);
+    if (failureRng.bernoulli(platform.failures.taskFailureProbability)) {
+      // The attempt's time is spent and recorded; the worker retries the task after Lambda's retry delay.
+      failedAttempts.push({ instance, taskId: execution.taskId, attempt: p.attempt, startMs: execution.startMs, endMs: now, inputBytes: p.inputBytes });
+      const delayMs = retryDelayMs(platform, p.attempt);
+      if (delayMs === undefined) failRun(`task '${execution.taskId}' failed ${p.attempt} times`);
+      else {
+        retries++;
+        queue.pushAfter(delayMs, { kind: 'retry-exec', instance, taskId: execution.taskId, attempt: p.attempt + 1 });
+      }
+    } else {
+      p.execMs = now - execution.startMs;
+      p.execEndMs = now;
+      p.endMs = Math.max(p.endMs, now);
+      p.outputBytes = execution.outputBytes;
+      instance.held.set(execution.taskId, execution.outputBytes);
+      instance.lastExecuted = p;
+      stepInstance(instance, { kind: 'exec-done', taskId: execution.taskId, outputBytes: execution.outputBytes });
+    }
+    if (singleThread) wakeThread(instance);
   };
 
   const carryOut = (instance: Instance, command: Command) => {
@@ -614,50 +702,43 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
       case 'start-instance':
         stepInstance(next.instance, { kind: 'invoked', taskIds: next.taskIds, preWarm: next.instance.preWarm });
         break;
+      case 'host-done': {
+        if (next.version !== hostVersion) break; // rescheduled since
+        advanceHost();
+        const job = hostJobs.pop()!;
+        scheduleHost();
+        if (job.kind === 'exec') finishExecution(job.execution);
+        else {
+          const { instance } = job;
+          instance.readyAtMs = queue.nowMs;
+          instance.endedAtMs = queue.nowMs;
+          instance.startupMs = queue.nowMs - instance.invokedAtMs;
+          stepInstance(instance, { kind: 'invoked', taskIds: job.taskIds, preWarm: instance.preWarm });
+        }
+        break;
+      }
+      case 'thread-free': {
+        const { instance } = next;
+        instance.threadWakeQueued = false;
+        const task = instance.runningTask ? undefined : instance.pendingTasks.shift();
+        if (task) beginExecution(instance, task.taskId, task.attempt);
+        break;
+      }
       case 'deliver': {
         const { instance, event, record } = next;
-        if (singleThread && !instance.stopped) {
+        if (instance.runningTask && !instance.stopped) {
           // A reply arriving while the worker's one thread runs a task's code is handled when that task ends.
-          const span = runningSpan(instance, queue.nowMs);
-          if (span) {
-            queue.push(span.endMs, next);
-            break;
-          }
+          instance.heldReplies.push(next);
+          break;
         }
         if (record) completeRecord(instance, record);
         if (instance.stopped || !event) break; // a notification to a worker that has shut down is dropped
         stepInstance(instance, event());
         break;
       }
-      case 'exec-finished': {
-        const { execution, version } = next;
-        if (version !== execution.version) break;
-        const instance = execution.instance;
-        const before = speedFactor(instance);
-        instance.running.delete(execution);
-        const now = queue.nowMs;
-        const p = progress(instance, execution.taskId);
-        rescheduleRunning(instance, before);
-        if (failureRng.bernoulli(platform.failures.taskFailureProbability)) {
-          // The attempt's time is spent and recorded; the worker retries the task after Lambda's retry delay.
-          failedAttempts.push({ instance, taskId: execution.taskId, attempt: p.attempt, startMs: execution.startMs, endMs: now, inputBytes: p.inputBytes });
-          const delayMs = retryDelayMs(platform, p.attempt);
-          if (delayMs === undefined) failRun(`task '${execution.taskId}' failed ${p.attempt} times`);
-          else {
-            retries++;
-            queue.pushAfter(delayMs, { kind: 'retry-exec', instance, taskId: execution.taskId, attempt: p.attempt + 1 });
-          }
-          break;
-        }
-        p.execMs = now - execution.startMs;
-        p.execEndMs = now;
-        p.endMs = Math.max(p.endMs, now);
-        p.outputBytes = execution.outputBytes;
-        instance.held.set(execution.taskId, execution.outputBytes);
-        instance.lastExecuted = p;
-        stepInstance(instance, { kind: 'exec-done', taskId: execution.taskId, outputBytes: execution.outputBytes });
+      case 'exec-finished':
+        if (next.version === next.execution.version) finishExecution(next.execution);
         break;
-      }
       case 'retry-exec':
         startExecution(next.instance, next.taskId, next.attempt);
         break;

@@ -1,6 +1,6 @@
 import type { TraceRecord, WorkerRecord } from '../../core/trace-records.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
-import { contendingStarts, type Latency, type PlatformModel } from '../../simulator/platform-model.js';
+import type { Latency, PlatformModel } from '../../simulator/platform-model.js';
 
 /** Options of `fitPlatformProfile`: what the records cannot tell, taken from the platform's configuration. */
 export interface FitProfileOptions {
@@ -12,7 +12,10 @@ export interface FitProfileOptions {
   readonly concurrencyLimit?: number;
   /** The platform's keep-alive of idle instances (the gateway's `keepAliveMs`). */
   readonly keepAliveMs?: number;
-  /** Start-ups that run side by side without contention: the cores of the host every instance runs on (default 1). */
+  /**
+   * Cores of the one host every instance runs on (the local gateway's machine): start-ups are fitted as sharing at
+   * most this many (`cpu.hostCores`). Absent: each start-up has its own CPU, as on Lambda.
+   */
   readonly hostCores?: number;
   /**
    * The platform's worker runs task code and handles replies on one thread (`cpu.singleThreadedWorker`), as the
@@ -41,8 +44,8 @@ export interface ProfileFit {
   };
   /** Start-up of a warm worker (invocation to ready) with no other start-up under way, as fitted. */
   readonly warmStart: Latency;
-  /** Extra start-up per other start-up under way at the invocation, as fitted (0 when the records cannot tell). */
-  readonly perStartingMs: number;
+  /** Cores the host's start-ups and executions share, as fitted (`cpu.hostCores`); absent without `hostCores`. */
+  readonly hostCores?: number;
   /** Extra start-up of a cold worker over a warm one, as fitted. */
   readonly coldExtra: Latency;
   /** Fixed cost of one transfer (Redis round trip) and bytes per ms beyond it. */
@@ -165,30 +168,72 @@ export function fitRoundTrips(samples: readonly { runId: string; ms: number }[])
 }
 
 /**
- * For each worker record of a run, how many other start-ups of the same run were under way when it was invoked
- * (invoked at or before it, not ready yet): the count the simulator adds `invoke.perStartingMs` for, by the same rule.
+ * Each start-up's time alone, given that the run's start-ups shared `cores` cores (processor sharing, as the simulator
+ * models `cpu.hostCores`): its recorded span with every stretch weighted by min(1, cores / n), n the
+ * start-ups of the run under way then (itself included). With Infinity cores it is the recorded start-up.
  */
-export function startingAtInvocation(workers: readonly WorkerRecord[]): number[] {
-  return workers.map((w) => workers.reduce((n, other) => n + (other !== w && other.invokedAtMs <= w.invokedAtMs && other.readyAtMs > w.invokedAtMs ? 1 : 0), 0));
+export function startupAloneMs(workers: readonly WorkerRecord[], cores: number): number[] {
+  const points = [...new Set(workers.flatMap((w) => [w.invokedAtMs, w.readyAtMs]))].sort((a, b) => a - b);
+  // Per stretch between consecutive points: how many start-ups were under way, and the rate each progressed at.
+  const rates = points.slice(0, -1).map((from) => Math.min(1, cores / Math.max(1, workers.filter((w) => w.invokedAtMs <= from && w.readyAtMs > from).length)));
+  return workers.map((w) => {
+    let ms = 0;
+    for (let i = 0; i < rates.length; i++) {
+      const from = points[i]!;
+      const to = points[i + 1]!;
+      if (from >= w.invokedAtMs && to <= w.readyAtMs) ms += (to - from) * rates[i]!;
+    }
+    return ms;
+  });
 }
 
 /**
- * Fits warm start-ups as `base + perStartingMs × contending` (a median-regression line, `fitMedianLine`, through the
- * count of start-ups under way at each invocation beyond the `parallelStarts - 1` that fit on the host's other cores,
- * `contendingStarts`), the base's spread as the within-run sigma of each start-up over
- * its line (`withinRunLogSigma`). Without two distinct counts (or with a negative slope, which contention cannot give) the
- * slope is 0 and the base is the plain median.
+ * Mean absolute deviation of ln(x) from its median: a spread every sample moves (unlike a quantile range, which a
+ * wrong fit can leave unchanged when it moves only a minority) and that outliers move only linearly.
  */
-export function fitWarmStartups(
-  samples: readonly { runId: string; startupMs: number; starting: number }[],
-  parallelStarts = 1,
-): { base: Latency; perStartingMs: number } {
-  const x = (starting: number) => contendingStarts(starting, parallelStarts);
-  const line = fitMedianLine(samples.map((s) => ({ bytes: x(s.starting), ms: s.startupMs })));
-  const perStartingMs = line && line.slope > 0 && line.intercept > 0 ? line.slope : 0;
-  const medianMs = perStartingMs > 0 ? line!.intercept : median(samples.map((s) => s.startupMs));
-  const ratios = samples.map((s) => ({ runId: s.runId, ratio: Math.max(MIN_MS, s.startupMs) / (medianMs + perStartingMs * x(s.starting)) }));
-  return { base: { medianMs, sigma: withinRunLogSigma(ratios) }, perStartingMs };
+export function meanAbsLogDeviation(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v)));
+  const m = median(logs);
+  return logs.reduce((sum, x) => sum + Math.abs(x - m), 0) / logs.length;
+}
+
+/** Candidate shared cores: 1 to the host's cores in quarter steps (a start-up alone never runs faster than alone). */
+function coreCandidates(hostCores: number): number[] {
+  const out: number[] = [];
+  for (let c = 1; c <= hostCores + 1e-9; c += 0.25) out.push(c);
+  return out;
+}
+
+/**
+ * Fits start-ups that share a host: the shared cores are the candidate (`coreCandidates`) under which the warm
+ * start-ups' times alone (`startupAloneMs`) scatter least (`meanAbsLogDeviation`): the wrong number leaves each start-up's
+ * time depending on how many ran beside it, which widens their spread. The warm latency is the median of those times
+ * alone and their within-run sigma; the cold extra the median of cold start-ups' times alone over it. Without
+ * `hostCores` (each start-up on its own CPU) the times alone are the recorded start-ups and `cores` is undefined.
+ */
+export function fitSharedStartups(
+  runs: readonly (readonly WorkerRecord[])[],
+  hostCores: number | undefined,
+): { cores: number | undefined; warm: Latency | undefined; coldAloneMs: { runId: string; ms: number }[] } {
+  const alone = (cores: number) =>
+    runs.flatMap((workers) => {
+      const ms = startupAloneMs(workers, cores);
+      return workers.map((w, i) => ({ runId: w.runId, start: w.start, ms: ms[i]! }));
+    });
+  let best: { cores: number; spread: number } | undefined;
+  for (const cores of hostCores === undefined ? [Infinity] : coreCandidates(Math.max(1, hostCores))) {
+    const spread = meanAbsLogDeviation(alone(cores).filter((s) => s.start === 'warm').map((s) => s.ms));
+    if (!best || spread < best.spread - 1e-9) best = { cores, spread };
+  }
+  const samples = alone(best!.cores);
+  const cores = hostCores === undefined ? undefined : best!.cores;
+  const warmSamples = samples.filter((s) => s.start === 'warm');
+  const coldAloneMs = samples.filter((s) => s.start === 'cold').map((s) => ({ runId: s.runId, ms: s.ms }));
+  if (warmSamples.length === 0) return { cores, warm: undefined, coldAloneMs };
+  const medianMs = Math.max(MIN_MS, median(warmSamples.map((s) => s.ms)));
+  const sigma = withinRunLogSigma(warmSamples.map((s) => ({ runId: s.runId, ratio: Math.max(MIN_MS, s.ms) / medianMs })));
+  return { cores, warm: { medianMs, sigma }, coldAloneMs };
 }
 
 /**
@@ -214,8 +259,6 @@ export function fitWarmStartups(
 export function fitPlatformProfile(records: readonly TraceRecord[], options: FitProfileOptions): ProfileFit {
   const base = options.base ?? DEFAULT_PLATFORM_MODEL;
   const notes: string[] = [];
-  const warm: { runId: string; startupMs: number; starting: number }[] = [];
-  const cold: { runId: string; startupMs: number; starting: number }[] = [];
   const transfers: { runId: string; bytes: number; ms: number }[] = [];
   const counterOps: { runId: string; ms: number }[] = [];
   const publishOps: { runId: string; ms: number }[] = [];
@@ -241,26 +284,20 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     }
   }
 
-  for (const workers of workersByRun.values()) {
-    const starting = startingAtInvocation(workers);
-    workers.forEach((w, i) => (w.start === 'warm' ? warm : cold).push({ runId: w.runId, startupMs: w.readyAtMs - w.invokedAtMs, starting: starting[i]! }));
-  }
-
+  const startups = fitSharedStartups([...workersByRun.values()], options.hostCores);
+  const warmCount = [...workersByRun.values()].flat().filter((w) => w.start === 'warm').length;
   let warmStart: Latency;
-  let perStartingMs = 0;
-  const parallelStarts = options.hostCores ?? 1;
-  if (warm.length > 0) ({ base: warmStart, perStartingMs } = fitWarmStartups(warm, parallelStarts));
+  if (startups.warm) warmStart = startups.warm;
   else {
     warmStart = { medianMs: base.invoke.apiCall.medianMs + base.invoke.dispatch.medianMs + base.startup.warmMs, sigma: base.invoke.dispatch.sigma };
     notes.push('no warm start in the records: warm start-up from the base profile');
   }
   let coldExtra: Latency;
-  if (cold.length > 0) {
-    // A cold start's extra over the warm start it would have been with as many start-ups under way.
-    const extra = cold.map((c) => c.startupMs - warmStart.medianMs - perStartingMs * contendingStarts(c.starting, parallelStarts));
-    coldExtra = { medianMs: Math.max(0, median(extra)), sigma: logSigma(cold.map((c) => c.startupMs)) };
-  }
-  else {
+  if (startups.coldAloneMs.length > 0) {
+    // A cold start's time alone over a warm one's.
+    const coldMs = startups.coldAloneMs.map((c) => c.ms);
+    coldExtra = { medianMs: Math.max(0, median(coldMs) - warmStart.medianMs), sigma: logSigma(coldMs) };
+  } else {
     coldExtra = { medianMs: base.startup.platformColdOverheadMs + base.startup.runtimeInit.medianMs + base.startup.codeInitMs, sigma: base.startup.runtimeInit.sigma };
     notes.push('no cold start in the records: cold start-up from the base profile');
   }
@@ -286,7 +323,11 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   const model: PlatformModel = {
     ...base,
     profile: options.profile,
-    invoke: { ...base.invoke, apiCall: { medianMs: 0, sigma: 0 }, dispatch: warmStart, perStartingMs, parallelStarts },
+    invoke: {
+      ...base.invoke,
+      apiCall: { medianMs: 0, sigma: 0 },
+      dispatch: warmStart,
+    },
     startup: {
       ...base.startup,
       warmMs: 0,
@@ -297,7 +338,11 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
     },
     concurrency: { ...base.concurrency, ...(options.concurrencyLimit !== undefined ? { accountLimit: options.concurrencyLimit } : {}) },
-    cpu: { ...base.cpu, ...(options.singleThreadedWorker ? { singleThreadedWorker: true } : {}) },
+    cpu: {
+      ...base.cpu,
+      ...(options.singleThreadedWorker ? { singleThreadedWorker: true } : {}),
+      ...(startups.cores !== undefined ? { hostCores: startups.cores } : {}),
+    },
     storage: {
       ...base.storage,
       opLatency: roundTrip,
@@ -310,9 +355,9 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   };
   return {
     model,
-    samples: { runs, warmStarts: warm.length, coldStarts: cold.length, transfers: transfers.length, counterOps: counterOps.length, publishOps: publishOps.length, threadBusy },
+    samples: { runs, warmStarts: warmCount, coldStarts: startups.coldAloneMs.length, transfers: transfers.length, counterOps: counterOps.length, publishOps: publishOps.length, threadBusy },
     warmStart,
-    perStartingMs,
+    ...(startups.cores !== undefined ? { hostCores: startups.cores } : {}),
     coldExtra,
     transfer,
     counter,

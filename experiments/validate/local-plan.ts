@@ -3,7 +3,7 @@ import type { Plan } from '../../core/plan.js';
 import { collectSamples, createPredictions, type Predictions, type SampleSet, type StartupSample } from '../../core/predictions/index.js';
 import { resources, type ResourceConfig } from '../../core/resources.js';
 import { MEDIAN } from '../../core/sla.js';
-import type { TraceRecord, TraceRun } from '../../core/trace-records.js';
+import type { TaskRecord, TraceRecord, TraceRun } from '../../core/trace-records.js';
 import type { Workflow } from '../../core/workflow.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
 import { loadPlanner, runPlanner } from '../../planners/registry.js';
@@ -14,6 +14,7 @@ import type { TaskEstimate } from '../../runtime-lambda/run-config.js';
 import { buildRuntimeWorkload, type RuntimeWorkloadInstance } from '../../runtime-lambda/tasks/registry.js';
 import type { PlatformModel } from '../../simulator/platform-model.js';
 import { generateHistory } from '../../traces/synthetic/history-generator.js';
+import { startupAloneMs } from './fit-profile.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 
 /** Memory that buys one vCPU on Lambda (and in the gateway's cgroup quota). */
@@ -43,11 +44,26 @@ export interface LocalPlan {
 }
 
 /**
+ * A task's time alone: its CPU time where the runtime measured it (`cpuMs`), at most its wall time. On a shared host
+ * (`cpu.hostCores`) the simulator stretches every execution by the host's share itself, so predictions must be of
+ * the time alone, not of the wall time other processes stretched in the recorded run.
+ */
+export function taskAloneMs(task: TaskRecord): number {
+  return task.cpuMs === undefined ? task.execMs : Math.min(task.execMs, task.cpuMs);
+}
+
+/** `runs` with every task's `execMs` its time alone (`taskAloneMs`). */
+export function withTasksAlone(runs: readonly TraceRun[]): TraceRun[] {
+  return runs.map((run) => ({ ...run, tasks: run.tasks.map((t) => (t.cpuMs === undefined ? t : { ...t, execMs: taskAloneMs(t) })) }));
+}
+
+/**
  * Predictions for `workflow` from its runs in `history`, with start-up samples pooled over every run of
  * `startupRuns` when given: start-ups belong to the platform, not to a workflow, and a workflow whose runs all found
- * warm instances has no cold sample of its own.
+ * warm instances has no cold sample of its own. With `hostCores` (a shared host, `cpu.hostCores`) the start-up
+ * samples are each start-up's time alone (`startupAloneMs`), as the simulator wants them.
  */
-export function localPredictions(workflow: Workflow, history: readonly TraceRun[], startupRuns?: readonly TraceRun[]): Predictions {
+export function localPredictions(workflow: Workflow, history: readonly TraceRun[], startupRuns?: readonly TraceRun[], hostCores?: number): Predictions {
   const runs = history.filter((r) => r.header.workflow === workflow.name);
   if (runs.length === 0) throw new ConfigError(`predictions for ${workflow.name}: the history holds no run of it`);
   const own = collectSamples(runs, { workflow: workflow.name });
@@ -55,7 +71,8 @@ export function localPredictions(workflow: Workflow, history: readonly TraceRun[
   const cold: StartupSample[] = [];
   const warm: StartupSample[] = [];
   for (const run of startupRuns) {
-    for (const w of run.workers) (w.start === 'cold' ? cold : warm).push({ startupMs: w.readyAtMs - w.invokedAtMs, resources: w.resources });
+    const startupMs = hostCores === undefined ? run.workers.map((w) => w.readyAtMs - w.invokedAtMs) : startupAloneMs(run.workers, hostCores);
+    run.workers.forEach((w, i) => (w.start === 'cold' ? cold : warm).push({ startupMs: startupMs[i]!, resources: w.resources }));
   }
   const pooled: SampleSet = { ...own, startups: { cold: cold.length > 0 ? cold : own.startups.cold, warm: warm.length > 0 ? warm : own.startups.warm } };
   return createPredictions(pooled);
@@ -75,7 +92,9 @@ export async function planLocal(
   platform: PlatformModel,
   startupRuns?: readonly TraceRun[],
 ): Promise<LocalPlan> {
-  const predictions = localPredictions(workflow, history, startupRuns);
+  // On a shared host the simulator stretches executions and start-ups itself: predictions are of times alone.
+  const hostCores = platform.cpu.hostCores;
+  const predictions = localPredictions(workflow, hostCores === undefined ? history : withTasksAlone(history), startupRuns, hostCores);
   const planner = await loadPlanner(plannerName);
   const configs = planner.defaultMemoryMb.map((mb) => localResources(mb)).sort((a, b) => b.memoryMb - a.memoryMb);
   const estimate = simulatorEstimator(workflow, predictions, MEDIAN, platform);

@@ -418,10 +418,12 @@ class WorkerLoop {
       if (task.staticInputBytes > 0 && staticInput === undefined) throw new Error(`its static input is not on worker ${this.invocation.instanceId}`);
       const fn = getTaskFunction(this.workflow.name, task.functionName);
       const startMs = this.now();
+      const cpuBefore = process.cpuUsage();
       const output = fn({ taskId, inputs, staticInput });
+      const cpu = process.cpuUsage(cpuBefore);
       const endMs = this.now();
       const inputBytes = inputs.reduce((sum, b) => sum + b.length, staticInput?.length ?? 0);
-      this.trace.executed(taskId, inputBytes, output.length, startMs, endMs);
+      this.trace.executed(taskId, inputBytes, output.length, startMs, endMs, (cpu.user + cpu.system) / 1000);
       this.tasksExecuted++;
       if (!this.local.has(taskId)) this.local.set(taskId, output);
       this.push({ kind: 'exec-done', taskId, outputBytes: output.length });

@@ -8,6 +8,7 @@ interface TaskProgress {
   inputBytes: number;
   outputBytes: number;
   execMs: number;
+  cpuMs: number | undefined;
   endMs: number;
   executed: boolean;
   readonly downloads: TransferRecord[];
@@ -39,7 +40,7 @@ export class WorkerTrace {
   private progress(taskId: string, nowMs: number): TaskProgress {
     let p = this.tasks.get(taskId);
     if (!p) {
-      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, endMs: nowMs, executed: false, downloads: [], uploads: [], counterOps: [], publishOps: [] };
+      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, cpuMs: undefined, endMs: nowMs, executed: false, downloads: [], uploads: [], counterOps: [], publishOps: [] };
       this.tasks.set(taskId, p);
     }
     return p;
@@ -91,9 +92,10 @@ export class WorkerTrace {
     return (endMs) => p?.[kind === 'counter' ? 'counterOps' : 'publishOps'].push(this.span(startMs, endMs));
   }
 
-  /** The task's code ran from `startMs` to `endMs` on `inputBytes` and produced `outputBytes`. */
-  executed(taskId: string, inputBytes: number, outputBytes: number, startMs: number, endMs: number): void {
+  /** The task's code ran from `startMs` to `endMs` (using `cpuMs` of CPU) on `inputBytes` and produced `outputBytes`. */
+  executed(taskId: string, inputBytes: number, outputBytes: number, startMs: number, endMs: number, cpuMs?: number): void {
     const p = this.progress(taskId, startMs);
+    p.cpuMs = cpuMs;
     p.executed = true;
     p.inputBytes = inputBytes;
     p.outputBytes = outputBytes;
@@ -139,6 +141,7 @@ export class WorkerTrace {
         startMs,
         endMs,
         execMs: Math.min(r3(p.execMs), endMs - startMs),
+        ...(p.cpuMs !== undefined ? { cpuMs: r3(p.cpuMs) } : {}),
         downloads: p.downloads,
         uploads: p.uploads,
         ...(p.counterOps.length > 0 ? { counterOps: p.counterOps } : {}),

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { flexiblePlan } from '../../core/plan.js';
+import { resources } from '../../core/resources.js';
+import { MEDIAN } from '../../core/sla.js';
 import type { WorkerRecord } from '../../core/trace-records.js';
-import { fitWarmStartups, startingAtInvocation, withinRunLogSigma } from '../../experiments/validate/fit-profile.js';
-import { platformModelFromJson } from '../../simulator/platform-config.js';
+import { createWorkflow } from '../../core/workflow.js';
+import { fitSharedStartups, startupAloneMs, withinRunLogSigma } from '../../experiments/validate/fit-profile.js';
+import type { DurationSource } from '../../simulator/duration-sources.js';
+import { platformModelFromJson, withOverrides } from '../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
-import { contendingStarts, startupContentionMs } from '../../simulator/platform-model.js';
+import { simulate } from '../../simulator/simulate.js';
 
 const worker = (workerId: string, invokedAtMs: number, readyAtMs: number, runId = 'r1'): WorkerRecord => ({
   type: 'worker',
@@ -18,41 +23,60 @@ const worker = (workerId: string, invokedAtMs: number, readyAtMs: number, runId 
   purpose: 'tasks',
 });
 
-describe('start-up contention on a shared host', () => {
-  it('counts the start-ups under way at each invocation, by the rule the simulator uses', () => {
-    // a and b invoked together; c while both start; d after a and b are ready, while c still starts.
-    const workers = [worker('a', 0, 10), worker('b', 0, 12), worker('c', 5, 30), worker('d', 20, 25)];
-    expect(startingAtInvocation(workers)).toEqual([1, 1, 2, 1]);
+describe('start-ups sharing a host', () => {
+  it('gives each start-up its time alone: every stretch weighted by its share of the cores', () => {
+    // a and b invoked together; c while b still starts.
+    const workers = [worker('a', 0, 10), worker('b', 0, 20), worker('c', 15, 30)];
+    // One core: [0,10] two under way (½ each), [10,15] b alone, [15,20] b and c (½), [20,30] c alone.
+    expect(startupAloneMs(workers, 1)).toEqual([5, 5 + 5 + 2.5, 2.5 + 10]);
+    // Two cores fit both pairs: the recorded spans.
+    expect(startupAloneMs(workers, 2)).toEqual([10, 20, 15]);
+    expect(startupAloneMs(workers, Infinity)).toEqual([10, 20, 15]);
   });
 
-  it('lets parallelStarts start-ups run side by side and charges each one beyond them', () => {
-    expect(contendingStarts(0, 2)).toBe(0);
-    expect(contendingStarts(1, 2)).toBe(0);
-    expect(contendingStarts(4, 2)).toBe(3);
-    expect(contendingStarts(3, 0)).toBe(3);
-    const model = { ...DEFAULT_PLATFORM_MODEL, invoke: { ...DEFAULT_PLATFORM_MODEL.invoke, perStartingMs: 5, parallelStarts: 2 } };
-    expect(startupContentionMs(model, 1)).toBe(0);
-    expect(startupContentionMs(model, 3)).toBe(10);
-    expect(startupContentionMs(DEFAULT_PLATFORM_MODEL, 7)).toBe(0);
-    expect(() => startupContentionMs(model, -1)).toThrow(RangeError);
+  it('fits the cores under which the start-ups\' times alone agree, and their median', () => {
+    // Run k: k start-ups of 10 ms alone invoked together on 1.5 cores, so all are ready at max(10, 10k / 1.5).
+    const runs = [1, 2, 3, 4, 6].map((k) => Array.from({ length: k }, (_, i) => worker(`w${i}`, 0, Math.max(10, (10 * k) / 1.5), `r${k}`)));
+    const fit = fitSharedStartups(runs, 2);
+    expect(fit.cores).toBe(1.5);
+    expect(fit.warm!.medianMs).toBeCloseTo(10, 9);
+    expect(fit.warm!.sigma).toBeCloseTo(0, 9);
+    // Without a host the recorded start-ups are the samples.
+    const recorded = fitSharedStartups(runs, undefined);
+    expect(recorded.cores).toBeUndefined();
+    expect(recorded.warm!.medianMs).toBeCloseTo(80 / 3, 9); // the middle of 10, 13.3 ×2, 20 ×3, 26.7 ×4, 40 ×6
+  });
+});
+
+describe('the simulator on a shared host (cpu.hostCores)', () => {
+  const workflow = createWorkflow('two-roots', [
+    { id: 'a', functionName: 'f', upstream: [] },
+    { id: 'b', functionName: 'f', upstream: [] },
+  ]);
+  const plan = flexiblePlan(workflow, 'flexible', MEDIAN, resources(2048));
+  const flat = (startupMs: number): DurationSource => ({
+    name: 'flat',
+    execMs: () => 100,
+    outputBytes: () => 0,
+    startupMs: () => startupMs,
+    transferMs: () => 0,
+  });
+  const run = (hostCores: number | undefined, startupMs = 0) => {
+    const platform = withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true, ...(hostCores !== undefined ? { hostCores } : {}) } });
+    return simulate(workflow, plan, { platform, durations: flat(startupMs), seed: 1, latencyNoise: false }).run;
+  };
+
+  it('stretches executions on different workers by the host\'s share of the cores', () => {
+    expect(run(undefined).tasks.map((t) => t.execMs)).toEqual([100, 100]);
+    expect(run(1).tasks.map((t) => t.execMs)).toEqual([200, 200]);
+    expect(run(2).tasks.map((t) => t.execMs)).toEqual([100, 100]);
+    for (const t of run(1.5).tasks) expect(t.execMs).toBeCloseTo((2 * 100) / 1.5, 2);
   });
 
-  it('fits the base and the per-start-up cost from hand-made start-ups on a line', () => {
-    // 10 ms alone, +4 ms per start-up beyond the one other that fits on a 2-core host.
-    const samples = [0, 1, 2, 3, 4, 5].flatMap((starting) => [
-      { runId: `r${starting}`, starting, startupMs: 10 + 4 * Math.max(0, starting - 1) },
-      { runId: `r${starting}`, starting, startupMs: 10 + 4 * Math.max(0, starting - 1) },
-    ]);
-    const fit = fitWarmStartups(samples, 2);
-    expect(fit.perStartingMs).toBeCloseTo(4, 6);
-    expect(fit.base.medianMs).toBeCloseTo(10, 6);
-    expect(fit.base.sigma).toBeCloseTo(0, 6);
-  });
-
-  it('takes no slope from a single count, nor a negative one', () => {
-    expect(fitWarmStartups([{ runId: 'r', starting: 2, startupMs: 10 }, { runId: 'r', starting: 2, startupMs: 30 }], 1)).toMatchObject({ perStartingMs: 0, base: { medianMs: 20 } });
-    const falling = [0, 1, 2].map((starting) => ({ runId: 'r', starting, startupMs: 30 - 5 * starting }));
-    expect(fitWarmStartups(falling, 1).perStartingMs).toBe(0);
+  it('stretches start-ups under way together, the first as much as the last', () => {
+    // Two start-ups of 30 ms alone on one core are both ready at 60 ms; on their own CPUs at 30.
+    expect(run(1, 30).workers.map((w) => w.startupMs)).toEqual([60, 60]);
+    expect(run(undefined, 30).workers.map((w) => w.startupMs)).toEqual([30, 30]);
   });
 });
 
@@ -74,11 +98,12 @@ describe('withinRunLogSigma', () => {
   });
 });
 
-describe('the platform config accepts the contention fields', () => {
-  it('reads perStartingMs and parallelStarts, and rejects a negative cost', () => {
-    const model = platformModelFromJson({ invoke: { perStartingMs: 3.5, parallelStarts: 2 } }, 'p.json');
-    expect(model.invoke.perStartingMs).toBe(3.5);
-    expect(model.invoke.parallelStarts).toBe(2);
-    expect(() => platformModelFromJson({ invoke: { perStartingMs: -1 } }, 'p.json')).toThrow(/perStartingMs/);
+describe('the platform config accepts the shared-host fields', () => {
+  it('reads cpu.hostCores and cpu.singleThreadedWorker, and rejects cores that are not positive, naming the field', () => {
+    const model = platformModelFromJson({ cpu: { hostCores: 1.75, singleThreadedWorker: true } }, 'p.json');
+    expect(model.cpu.hostCores).toBe(1.75);
+    expect(model.cpu.singleThreadedWorker).toBe(true);
+    expect(() => platformModelFromJson({ cpu: { hostCores: 0, singleThreadedWorker: true } }, 'p.json')).toThrow(/p\.json.*cpu\.hostCores/);
+    expect(() => platformModelFromJson({ cpu: { hostCores: 2 } }, 'p.json')).toThrow(/cpu\.hostCores.*singleThreadedWorker/);
   });
 });

@@ -81,9 +81,9 @@ describe('fitPlatformProfile', () => {
   it('fits warm start-up, the cold extra and the transfer line from the records', () => {
     expect(fit.samples).toEqual({ runs: 1, warmStarts: 3, coldStarts: 2, transfers: 3, counterOps: 0, publishOps: 0, threadBusy: 0 });
     expect(fit.warmStart.medianMs).toBe(20);
-    // All five were invoked at once, so each had the same four under way: no slope, the base is the plain median,
-    // and the sigma is the spread within the run (one run here: over its median).
-    expect(fit.perStartingMs).toBe(0);
+    // Without hostCores each start-up had its own CPU: the times are as recorded, and the sigma is the spread within
+    // the run (one run here: over its median).
+    expect(fit.hostCores).toBeUndefined();
     expect(fit.warmStart.sigma).toBeCloseTo(robustLogSigma([0.5, 1, 1.5]), 12);
     expect(fit.coldExtra.medianMs).toBe(750);
     expect(fit.transfer.opLatencyMs).toBeCloseTo(0.5, 10);

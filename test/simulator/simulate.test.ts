@@ -75,6 +75,7 @@ const scenario = fc.record({
   clustering: fc.boolean(),
   delayedIo: fc.boolean(),
   singleThread: fc.boolean(),
+  hostCores: fc.constantFrom(undefined, 1, 2.5),
 });
 
 describe('simulate', () => {
@@ -83,7 +84,10 @@ describe('simulate', () => {
     const plan = randomPlan(workflow, sc.planSeed, sc.workers, sc.flexibleShare, sc.optimize);
     const durations = fixedDurations(sc.planSeed);
     const schedulerParams = { clustering: sc.clustering, delayedIo: sc.delayedIo, largeOutputThresholdBytes: 4 * 1024 * 1024 };
-    const platform = sc.singleThread ? withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true } }) : DEFAULT_PLATFORM_MODEL;
+    const platform =
+      sc.singleThread || sc.hostCores !== undefined
+        ? withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true, ...(sc.hostCores !== undefined ? { hostCores: sc.hostCores } : {}) } })
+        : DEFAULT_PLATFORM_MODEL;
     const result = simulate(workflow, plan, { platform, durations, seed: 1, schedulerParams });
     const { run, summary } = result;
 
