@@ -85,6 +85,8 @@ export const taskRecordSchema = z.strictObject({
   endMs: nonNegative,
   /** Time the function itself ran. */
   execMs: nonNegative,
+  /** When the function started running, where the source recorded it (it ran until `execStartMs + execMs`). */
+  execStartMs: nonNegative.optional(),
   /**
    * CPU time the worker's process used while the function ran (user and system, every thread), where the source
    * measured it: close to the time the function would take alone on a free core, when other processes on the same

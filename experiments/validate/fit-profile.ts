@@ -168,14 +168,20 @@ export function fitRoundTrips(samples: readonly { runId: string; ms: number }[])
 }
 
 /**
- * Each start-up's time alone, given that the run's start-ups shared `cores` cores (processor sharing, as the simulator
- * models `cpu.hostCores`): its recorded span with every stretch weighted by min(1, cores / n), n the
- * start-ups of the run under way then (itself included). With Infinity cores it is the recorded start-up.
+ * Each start-up's time alone, given that the run's start-ups and task executions shared `cores` cores (processor
+ * sharing, as the simulator models `cpu.hostCores`): its recorded span with every stretch weighted by
+ * min(1, cores / n), n the start-ups (itself included) and executions (`executions`: the run's recorded spans of task
+ * code) under way then. With Infinity cores it is the recorded start-up.
  */
-export function startupAloneMs(workers: readonly WorkerRecord[], cores: number): number[] {
-  const points = [...new Set(workers.flatMap((w) => [w.invokedAtMs, w.readyAtMs]))].sort((a, b) => a - b);
-  // Per stretch between consecutive points: how many start-ups were under way, and the rate each progressed at.
-  const rates = points.slice(0, -1).map((from) => Math.min(1, cores / Math.max(1, workers.filter((w) => w.invokedAtMs <= from && w.readyAtMs > from).length)));
+export function startupAloneMs(
+  workers: readonly WorkerRecord[],
+  cores: number,
+  executions: readonly { readonly startMs: number; readonly endMs: number }[] = [],
+): number[] {
+  const spans = [...workers.map((w) => ({ startMs: w.invokedAtMs, endMs: w.readyAtMs })), ...executions];
+  const points = [...new Set(spans.flatMap((s) => [s.startMs, s.endMs]))].sort((a, b) => a - b);
+  // Per stretch between consecutive points: how many jobs were under way, and the rate each progressed at.
+  const rates = points.slice(0, -1).map((from) => Math.min(1, cores / Math.max(1, spans.filter((s) => s.startMs <= from && s.endMs > from).length)));
   return workers.map((w) => {
     let ms = 0;
     for (let i = 0; i < rates.length; i++) {
@@ -198,6 +204,27 @@ export function meanAbsLogDeviation(values: readonly number[]): number {
   return logs.reduce((sum, x) => sum + Math.abs(x - m), 0) / logs.length;
 }
 
+/** A run's work on the host, as its records tell it: its workers' start-ups and its tasks' executions. */
+export interface RunJobs {
+  readonly workers: readonly WorkerRecord[];
+  readonly executions: readonly { readonly startMs: number; readonly endMs: number }[];
+}
+
+/** Groups records by run into `RunJobs` (executions from task records with `execStartMs`; others are not known). */
+export function runJobs(records: readonly TraceRecord[]): RunJobs[] {
+  const byRun = new Map<string, { workers: WorkerRecord[]; executions: { startMs: number; endMs: number }[] }>();
+  const of = (runId: string) => {
+    let run = byRun.get(runId);
+    if (!run) byRun.set(runId, (run = { workers: [], executions: [] }));
+    return run;
+  };
+  for (const r of records) {
+    if (r.type === 'worker') of(r.runId).workers.push(r);
+    else if (r.type === 'task' && r.execStartMs !== undefined && r.execMs > 0) of(r.runId).executions.push({ startMs: r.execStartMs, endMs: r.execStartMs + r.execMs });
+  }
+  return [...byRun.values()];
+}
+
 /** Candidate shared cores: 1 to the host's cores in quarter steps (a start-up alone never runs faster than alone). */
 function coreCandidates(hostCores: number): number[] {
   const out: number[] = [];
@@ -213,16 +240,18 @@ function coreCandidates(hostCores: number): number[] {
  * `hostCores` (each start-up on its own CPU) the times alone are the recorded start-ups and `cores` is undefined.
  */
 export function fitSharedStartups(
-  runs: readonly (readonly WorkerRecord[])[],
+  runs: readonly RunJobs[],
   hostCores: number | undefined,
+  /** Take these cores instead of fitting them (`hostCores` then only says the host is shared). */
+  fixedCores?: number,
 ): { cores: number | undefined; warm: Latency | undefined; coldAloneMs: { runId: string; ms: number }[] } {
   const alone = (cores: number) =>
-    runs.flatMap((workers) => {
-      const ms = startupAloneMs(workers, cores);
+    runs.flatMap(({ workers, executions }) => {
+      const ms = startupAloneMs(workers, cores, executions);
       return workers.map((w, i) => ({ runId: w.runId, start: w.start, ms: ms[i]! }));
     });
   let best: { cores: number; spread: number } | undefined;
-  for (const cores of hostCores === undefined ? [Infinity] : coreCandidates(Math.max(1, hostCores))) {
+  for (const cores of hostCores === undefined ? [Infinity] : fixedCores !== undefined ? [fixedCores] : coreCandidates(Math.max(1, hostCores))) {
     const spread = meanAbsLogDeviation(alone(cores).filter((s) => s.start === 'warm').map((s) => s.ms));
     if (!best || spread < best.spread - 1e-9) best = { cores, spread };
   }
@@ -234,6 +263,18 @@ export function fitSharedStartups(
   const medianMs = Math.max(MIN_MS, median(warmSamples.map((s) => s.ms)));
   const sigma = withinRunLogSigma(warmSamples.map((s) => ({ runId: s.runId, ratio: Math.max(MIN_MS, s.ms) / medianMs })));
   return { cores, warm: { medianMs, sigma }, coldAloneMs };
+}
+
+/**
+ * `fit` with the warm start-up refitted on `records` alone (one workflow's runs, say), on the cores `fit` found: a
+ * worker's start-up spans work of its run's own (connecting, loading the run's workflow and plan, building the
+ * scheduler core's context), so it differs by workflow (on this project's machines, 6 to 17 ms alone over the
+ * built-in workloads), while the host's cores, transfers and round trips do not. Unchanged without warm start-ups.
+ */
+export function withOwnWarmStartups(fit: ProfileFit, records: readonly TraceRecord[]): ProfileFit {
+  const { warm } = fitSharedStartups(runJobs(records), fit.hostCores, fit.hostCores);
+  if (!warm) return fit;
+  return { ...fit, warmStart: warm, model: { ...fit.model, invoke: { ...fit.model.invoke, dispatch: warm } } };
 }
 
 /**
@@ -284,7 +325,7 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     }
   }
 
-  const startups = fitSharedStartups([...workersByRun.values()], options.hostCores);
+  const startups = fitSharedStartups(runJobs(records), options.hostCores);
   const warmCount = [...workersByRun.values()].flat().filter((w) => w.start === 'warm').length;
   let warmStart: Latency;
   if (startups.warm) warmStart = startups.warm;

@@ -14,7 +14,7 @@ import type { TaskEstimate } from '../../runtime-lambda/run-config.js';
 import { buildRuntimeWorkload, type RuntimeWorkloadInstance } from '../../runtime-lambda/tasks/registry.js';
 import type { PlatformModel } from '../../simulator/platform-model.js';
 import { generateHistory } from '../../traces/synthetic/history-generator.js';
-import { startupAloneMs } from './fit-profile.js';
+import { runJobs, startupAloneMs } from './fit-profile.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 
 /** Memory that buys one vCPU on Lambda (and in the gateway's cgroup quota). */
@@ -71,7 +71,8 @@ export function localPredictions(workflow: Workflow, history: readonly TraceRun[
   const cold: StartupSample[] = [];
   const warm: StartupSample[] = [];
   for (const run of startupRuns) {
-    const startupMs = hostCores === undefined ? run.workers.map((w) => w.readyAtMs - w.invokedAtMs) : startupAloneMs(run.workers, hostCores);
+    const startupMs =
+      hostCores === undefined ? run.workers.map((w) => w.readyAtMs - w.invokedAtMs) : startupAloneMs(run.workers, hostCores, runJobs(run.tasks)[0]?.executions);
     run.workers.forEach((w, i) => (w.start === 'cold' ? cold : warm).push({ startupMs: startupMs[i]!, resources: w.resources }));
   }
   const pooled: SampleSet = { ...own, startups: { cold: cold.length > 0 ? cold : own.startups.cold, warm: warm.length > 0 ? warm : own.startups.warm } };

@@ -7,13 +7,13 @@ import { LocalRuntime, type LocalRunResult } from '../../runtime-lambda/local-ru
 import { functionNameFor } from '../../runtime-lambda/worker/invoker.js';
 import { sampledDurations } from '../../simulator/duration-sources.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
-import type { PlatformModel } from '../../simulator/platform-model.js';
+import type { Latency, PlatformModel } from '../../simulator/platform-model.js';
 import { summarizeRun } from '../../simulator/run-summary.js';
 import { simulate } from '../../simulator/simulate.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 import { formatTable } from '../cli/table.js';
 import { compareCase, summarizeErrors, taskPredictionErrors, type CaseComparison, type ErrorSummary, type TaskPredictionErrors } from './errors.js';
-import { fitPlatformProfile, type ProfileFit } from './fit-profile.js';
+import { fitPlatformProfile, withOwnWarmStartups, type ProfileFit } from './fit-profile.js';
 import { localWorkload, planLocal, syntheticHistory, taskAloneMs, type LocalPlan } from './local-plan.js';
 import { markPoolStartsWarm, withWarmPool } from './warm-pool.js';
 
@@ -76,6 +76,8 @@ export interface RunUse {
 export interface ValidationReport {
   readonly options: Omit<ValidateOptions, 'progress' | 'redisUrl'>;
   readonly fit: ProfileFit;
+  /** Each workload's warm start-up alone, fitted on its own fit runs (`withOwnWarmStartups`); the rest is `fit`'s. */
+  readonly warmStartByWorkload: Readonly<Record<string, Latency>>;
   readonly runs: readonly RunUse[];
   readonly cases: readonly CaseComparison[];
   readonly summary: ErrorSummary;
@@ -167,12 +169,15 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
     // 3. Test set, and the simulations of the same plans.
     const startupRuns = groupRuns([...fitRecords.values()].flat().concat(warmUpRecords)).runs;
     const cases: CaseComparison[] = [];
+    const warmStartByWorkload = new Map<string, Latency>();
     const taskPairs: { predictedMs: number; measuredMs: number }[] = [];
     for (const workload of options.workloads) {
       const history = groupRuns(fitRecords.get(workload)!).runs;
       const probe = localWorkload(workload, options.seed);
+      const own = withOwnWarmStartups(fit, fitRecords.get(workload)!);
+      warmStartByWorkload.set(workload, own.warmStart);
       for (const planner of options.planners) {
-        const local = await planLocal(probe.workflow, history, planner, options.optimizations, fit.model, startupRuns);
+        const local = await planLocal(probe.workflow, history, planner, options.optimizations, own.model, startupRuns);
         const measured: { makespanMs: number; gbSeconds: number }[] = [];
         const simulated: { makespanMs: number; gbSeconds: number }[] = [];
         const testStarts: { workflow: Parameters<typeof simulate>[0]; pool: Map<number, number> }[] = [];
@@ -188,14 +193,14 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
           });
           record(result, workload, planner, 'test');
           const run = onlyRun(result.records);
-          measured.push(metrics(run, fit.model, instance.workflow));
+          measured.push(metrics(run, own.model, instance.workflow));
           for (const task of run.tasks) {
             if (task.execMs <= 0 && task.outputBytes === 0) continue;
             // Predictions are of the time alone on a shared host (`taskAloneMs`), so that is what they are held to.
-            const measuredMs = fit.model.cpu.hostCores === undefined ? task.execMs : taskAloneMs(task);
+            const measuredMs = own.model.cpu.hostCores === undefined ? task.execMs : taskAloneMs(task);
             taskPairs.push({ predictedMs: local.predictions.execMs(task.functionName, task.inputBytes, task.resources, MEDIAN), measuredMs });
           }
-          const simulation = simulateOnce(instance.workflow, local, fit.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`);
+          const simulation = simulateOnce(instance.workflow, local, own.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`);
           simulated.push(simulation.metrics);
           testStarts.push({ workflow: instance.workflow, pool });
           options.onTestRun?.({ workload, planner, index: i, measured: result.records, simulated: simulation.records, idleByMemoryMb: Object.fromEntries(pool) });
@@ -204,7 +209,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         // model's expectation, which a handful of draws would leave as noisy as the measured side.
         for (let j = options.testRuns; j < Math.max(options.testRuns, options.simulations ?? DEFAULT_SIMULATIONS); j++) {
           const start = testStarts[j % testStarts.length]!;
-          simulated.push(simulateOnce(start.workflow, local, fit.model, start.pool, `${options.seed}/sim/${workload}/${planner}/${j}`).metrics);
+          simulated.push(simulateOnce(start.workflow, local, own.model, start.pool, `${options.seed}/sim/${workload}/${planner}/${j}`).metrics);
         }
         cases.push(compareCase(workload, planner, measured, simulated));
       }
@@ -221,6 +226,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         seed: options.seed,
       },
       fit,
+      warmStartByWorkload: Object.fromEntries(warmStartByWorkload),
       runs: uses,
       cases,
       summary: summarizeErrors(cases),
@@ -302,6 +308,11 @@ export function formatValidationReport(report: ValidationReport): string {
   lines.push(`  transfer        ${fit.transfer.opLatencyMs.toFixed(3)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s, sigma ${fit.transfer.sigma.toFixed(2)} (within run)`);
   lines.push(`  counter         median ${fit.counter.medianMs.toFixed(3)} ms, sigma ${fit.counter.sigma.toFixed(2)} (within run; ${fit.samples.counterOps} round trips)`);
   lines.push(`  notification    median ${fit.notify.medianMs.toFixed(3)} ms, sigma ${fit.notify.sigma.toFixed(2)} (within run; ${fit.samples.publishOps} publishes)`);
+  lines.push(
+    `  per workload    warm start-up median alone (own fit runs): ${Object.entries(report.warmStartByWorkload)
+      .map(([w, l]) => `${w} ${l.medianMs.toFixed(1)} ms`)
+      .join(', ')}`,
+  );
   for (const note of fit.notes) lines.push(`  note: ${note}`);
   lines.push('');
   lines.push(

@@ -9,6 +9,7 @@ interface TaskProgress {
   outputBytes: number;
   execMs: number;
   cpuMs: number | undefined;
+  execStartMs: number | undefined;
   endMs: number;
   executed: boolean;
   readonly downloads: TransferRecord[];
@@ -40,7 +41,7 @@ export class WorkerTrace {
   private progress(taskId: string, nowMs: number): TaskProgress {
     let p = this.tasks.get(taskId);
     if (!p) {
-      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, cpuMs: undefined, endMs: nowMs, executed: false, downloads: [], uploads: [], counterOps: [], publishOps: [] };
+      p = { startMs: nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, cpuMs: undefined, execStartMs: undefined, endMs: nowMs, executed: false, downloads: [], uploads: [], counterOps: [], publishOps: [] };
       this.tasks.set(taskId, p);
     }
     return p;
@@ -100,6 +101,7 @@ export class WorkerTrace {
     p.inputBytes = inputBytes;
     p.outputBytes = outputBytes;
     p.execMs = endMs - startMs;
+    p.execStartMs = startMs;
     p.endMs = Math.max(p.endMs, endMs);
     this.lastExecuted = p;
     this.busy.push({ startMs, endMs });
@@ -141,6 +143,7 @@ export class WorkerTrace {
         startMs,
         endMs,
         execMs: Math.min(r3(p.execMs), endMs - startMs),
+        ...(p.execStartMs !== undefined ? { execStartMs: r3(p.execStartMs) } : {}),
         ...(p.cpuMs !== undefined ? { cpuMs: r3(p.cpuMs) } : {}),
         downloads: p.downloads,
         uploads: p.uploads,

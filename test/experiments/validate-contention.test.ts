@@ -32,17 +32,22 @@ describe('start-ups sharing a host', () => {
     // Two cores fit both pairs: the recorded spans.
     expect(startupAloneMs(workers, 2)).toEqual([10, 20, 15]);
     expect(startupAloneMs(workers, Infinity)).toEqual([10, 20, 15]);
+    // A task running on another worker from 0 to 10 ms is one more job: a shares one core with b and it (⅓ each).
+    const withTask = startupAloneMs([worker('a', 0, 10), worker('b', 0, 20)], 1, [{ startMs: 0, endMs: 10 }]);
+    expect(withTask[0]).toBeCloseTo(10 / 3, 9);
+    expect(withTask[1]).toBeCloseTo(10 / 3 + 10, 9);
   });
 
   it('fits the cores under which the start-ups\' times alone agree, and their median', () => {
     // Run k: k start-ups of 10 ms alone invoked together on 1.5 cores, so all are ready at max(10, 10k / 1.5).
     const runs = [1, 2, 3, 4, 6].map((k) => Array.from({ length: k }, (_, i) => worker(`w${i}`, 0, Math.max(10, (10 * k) / 1.5), `r${k}`)));
-    const fit = fitSharedStartups(runs, 2);
+    const jobs = runs.map((workers) => ({ workers, executions: [] }));
+    const fit = fitSharedStartups(jobs, 2);
     expect(fit.cores).toBe(1.5);
     expect(fit.warm!.medianMs).toBeCloseTo(10, 9);
     expect(fit.warm!.sigma).toBeCloseTo(0, 9);
     // Without a host the recorded start-ups are the samples.
-    const recorded = fitSharedStartups(runs, undefined);
+    const recorded = fitSharedStartups(jobs, undefined);
     expect(recorded.cores).toBeUndefined();
     expect(recorded.warm!.medianMs).toBeCloseTo(80 / 3, 9); // the middle of 10, 13.3 ×2, 20 ×3, 26.7 ×4, 40 ×6
   });
