@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
-import { DEFAULT_WARM_UP_RUNS, formatValidationReport, runValidation } from '../../validate/validate.js';
+import { DEFAULT_SIMULATIONS, DEFAULT_WARM_UP_RUNS, formatValidationReport, runValidation } from '../../validate/validate.js';
 import { UsageError } from '../errors.js';
 import { listOption } from '../options.js';
 
@@ -13,6 +13,7 @@ interface ValidateArgs {
   'warm-up-runs': number;
   'fit-runs': number;
   'test-runs': number;
+  simulations: number;
   redis?: string;
   seed: string;
   json?: string;
@@ -32,14 +33,15 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
       .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
       .option('warm-up-runs', { type: 'number', default: DEFAULT_WARM_UP_RUNS, describe: 'runs per case before the fit runs (they let each worker process warm up), used only as start-up samples' })
-      .option('fit-runs', { type: 'number', default: 4, describe: 'real runs per case to fit on' })
-      .option('test-runs', { type: 'number', default: 4, describe: 'real runs per case to measure the error on (and as many simulations)' })
+      .option('fit-runs', { type: 'number', default: 8, describe: 'real runs per case to fit on' })
+      .option('test-runs', { type: 'number', default: 16, describe: 'real runs per case to measure the error on' })
+      .option('simulations', { type: 'number', default: DEFAULT_SIMULATIONS, describe: 'simulations per case (at least --test-runs), each starting as one of the test runs did' })
       .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of static inputs and simulations' })
       .option('json', { type: 'string', describe: 'also write the full report as JSON to this file' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress line per run (stderr)' }) as unknown as Argv<ValidateArgs>,
   handler: async (args) => {
-    for (const flag of ['fit-runs', 'test-runs'] as const) {
+    for (const flag of ['fit-runs', 'test-runs', 'simulations'] as const) {
       if (!Number.isInteger(args[flag]) || args[flag] < 1) throw new UsageError(`--${flag} must be a positive integer, got ${args[flag]}`);
     }
     if (!Number.isInteger(args['warm-up-runs']) || args['warm-up-runs'] < 0) throw new UsageError(`--warm-up-runs must be an integer >= 0, got ${args['warm-up-runs']}`);
@@ -51,6 +53,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       warmUpRuns: args['warm-up-runs'],
       fitRuns: args['fit-runs'],
       testRuns: args['test-runs'],
+      simulations: args.simulations,
       seed: args.seed,
       ...(args.redis ? { redisUrl: args.redis } : {}),
       ...(args.quiet ? {} : { progress: (line: string) => console.error(line) }),
