@@ -129,6 +129,12 @@ export const workerRecordSchema = z.strictObject({
   startupMs: nonNegative,
   /** `pre-warm` for an empty warm-up invocation that ran no task. */
   purpose: z.enum(['tasks', 'pre-warm']).optional(),
+  /**
+   * CPU time the worker's process used from ready to stopped (user and system, every thread), where the source
+   * measured it: its tasks' `cpuMs` and the rest of its work (stepping the scheduler core, sending commands,
+   * handling replies, V8's compiler and collector threads). Absent for simulated and synthetic runs.
+   */
+  cpuMs: nonNegative.optional(),
 });
 
 /** The end of a run. A run without one was cut off; its records still count as samples. */

@@ -53,6 +53,7 @@ const modelObject = object({
   concurrency: object({ accountLimit: positiveInt, scalingBurst: positiveInt, scalingRefillPerS: positive }),
   cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable, singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional(),
     hostCores: positive.optional(),
+    backgroundMsPerTask: nonNegative.optional(),
   }),
   storage: object({
     opLatency: latency,
@@ -92,6 +93,9 @@ export const platformModelSchema: z.ZodType<PlatformModel> = modelObject.superRe
       path: ['cpu', 'hostCores'],
       message: 'a shared host is modelled for single-threaded workers only: set cpu.singleThreadedWorker to true as well',
     });
+  }
+  if ((model.cpu.backgroundMsPerTask ?? 0) > 0 && model.cpu.hostCores === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['cpu', 'backgroundMsPerTask'], message: 'background work loads a shared host: set cpu.hostCores as well' });
   }
 });
 

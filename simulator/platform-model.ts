@@ -83,6 +83,13 @@ export interface CpuModel {
    * sets a task's speed; the configuration refuses it otherwise.
    */
   readonly hostCores?: number;
+  /**
+   * On a shared host (`hostCores`), CPU work that each task brings besides its code and that nobody waits for
+   * (default 0), in ms alone: the worker's handling of the task's replies and commands, the collector and compiler
+   * threads of its runtime, the storage server's share. It starts with the task's code and competes for the cores
+   * like any other job, so it slows everything down only when the host is loaded.
+   */
+  readonly backgroundMsPerTask?: number;
 }
 
 /** Intermediate storage (Redis-like) for task outputs. */

@@ -169,6 +169,7 @@ interface FailedAttempt {
 type HostJob = (
   | { readonly kind: 'startup'; readonly instance: Instance; readonly taskIds: readonly string[] }
   | { readonly kind: 'exec'; readonly execution: Execution }
+  | { readonly kind: 'background' }
 ) & { readonly doneAtVirtualMs: number; readonly seq: number };
 
 /** An idle execution environment that can serve a warm start. */
@@ -348,7 +349,8 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     const next = hostJobs.peek();
     if (next) queue.pushAfter(Math.max(0, next.doneAtVirtualMs - hostVirtualMs) / hostRate(), { kind: 'host-done', version: hostVersion });
   };
-  type NewHostJob = { kind: 'startup'; instance: Instance; taskIds: readonly string[] } | { kind: 'exec'; execution: Execution };
+  type NewHostJob = { kind: 'startup'; instance: Instance; taskIds: readonly string[] } | { kind: 'exec'; execution: Execution } | { kind: 'background' };
+  const backgroundMsPerTask = platform.cpu.backgroundMsPerTask ?? 0;
   const addHostJob = (job: NewHostJob, aloneMs: number) => {
     advanceHost();
     hostJobs.push({ ...job, doneAtVirtualMs: hostVirtualMs + aloneMs, seq: hostSeq++ });
@@ -453,7 +455,10 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     const execution: Execution = { instance, taskId, startMs: now, remainingAloneMs: aloneMs, lastUpdateMs: now, version: 0, outputBytes };
     if (singleThread) instance.runningTask = execution;
     // On a shared host (single-threaded workers only, see `cpu.hostCores`) the host's share sets its speed.
-    if (hostCores !== undefined) return addHostJob({ kind: 'exec', execution }, aloneMs);
+    if (hostCores !== undefined) {
+      if (backgroundMsPerTask > 0) addHostJob({ kind: 'background' }, backgroundMsPerTask);
+      return addHostJob({ kind: 'exec', execution }, aloneMs);
+    }
     // One thread: the task runs alone, at full speed.
     if (singleThread) return void queue.push(now + aloneMs, { kind: 'exec-finished', execution, version: 0 });
     const before = speedFactor(instance);
@@ -708,7 +713,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
         const job = hostJobs.pop()!;
         scheduleHost();
         if (job.kind === 'exec') finishExecution(job.execution);
-        else {
+        else if (job.kind === 'startup') {
           const { instance } = job;
           instance.readyAtMs = queue.nowMs;
           instance.endedAtMs = queue.nowMs;

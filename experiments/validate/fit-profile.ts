@@ -311,6 +311,8 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     return false;
   };
   const workersByRun = new Map<string, WorkerRecord[]>();
+  // Per worker (run/worker id): its tasks' CPU time and how many it executed, for the CPU it used beyond them.
+  const taskCpu = new Map<string, { cpuMs: number; tasks: number }>();
   let runs = 0;
   for (const record of records) {
     if (record.type === 'run') runs++;
@@ -319,6 +321,11 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       if (list) list.push(record);
       else workersByRun.set(record.runId, [record]);
     } else if (record.type === 'task') {
+      if (record.cpuMs !== undefined) {
+        const key = `${record.runId}/${record.workerId}`;
+        const sum = taskCpu.get(key) ?? { cpuMs: 0, tasks: 0 };
+        taskCpu.set(key, { cpuMs: sum.cpuMs + record.cpuMs, tasks: sum.tasks + 1 });
+      }
       for (const t of [...record.downloads, ...record.uploads]) if (t.sizeBytes > 0 && clean(t)) transfers.push({ runId: record.runId, bytes: t.sizeBytes, ms: t.durationMs });
       for (const op of record.counterOps ?? []) if (clean(op)) counterOps.push({ runId: record.runId, ms: op.durationMs });
       for (const op of record.publishOps ?? []) if (clean(op)) publishOps.push({ runId: record.runId, ms: op.durationMs });
@@ -326,6 +333,13 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
   }
 
   const startups = fitSharedStartups(runJobs(records), options.hostCores);
+  // On a shared host: the CPU a worker's process used from ready to stopped beyond its tasks' code, per task.
+  const beyondTasks: number[] = [];
+  for (const w of [...workersByRun.values()].flat()) {
+    const tasks = taskCpu.get(`${w.runId}/${w.workerId}`);
+    if (w.cpuMs !== undefined && tasks && tasks.tasks > 0) beyondTasks.push(Math.max(0, w.cpuMs - tasks.cpuMs) / tasks.tasks);
+  }
+  const backgroundMsPerTask = startups.cores !== undefined && beyondTasks.length > 0 ? median(beyondTasks) : undefined;
   const warmCount = [...workersByRun.values()].flat().filter((w) => w.start === 'warm').length;
   let warmStart: Latency;
   if (startups.warm) warmStart = startups.warm;
@@ -383,6 +397,7 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
       ...base.cpu,
       ...(options.singleThreadedWorker ? { singleThreadedWorker: true } : {}),
       ...(startups.cores !== undefined ? { hostCores: startups.cores } : {}),
+      ...(backgroundMsPerTask !== undefined ? { backgroundMsPerTask } : {}),
     },
     storage: {
       ...base.storage,

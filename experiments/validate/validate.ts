@@ -300,7 +300,9 @@ export function formatValidationReport(report: ValidationReport): string {
   lines.push(
     `local platform profile (fitted on ${fit.samples.runs} runs: ${fit.samples.warmStarts} warm and ${fit.samples.coldStarts} cold starts, ${fit.samples.transfers} transfers; ${fit.samples.threadBusy} transfers and round trips left out, their worker's thread ran task code meanwhile):`,
   );
-  lines.push(`  worker          ${fit.model.cpu.singleThreadedWorker ? 'one thread: tasks run one at a time, replies wait for the running task' : 'co-located tasks share vCPUs'}`);
+  lines.push(
+    `  worker          ${fit.model.cpu.singleThreadedWorker ? 'one thread: tasks run one at a time, replies wait for the running task' : 'co-located tasks share vCPUs'}${fit.model.cpu.backgroundMsPerTask !== undefined ? `; ${fit.model.cpu.backgroundMsPerTask.toFixed(2)} ms of its process's CPU per task beyond the task's code, as background load` : ''}`,
+  );
   lines.push(
     `  warm start-up   median ${fit.warmStart.medianMs.toFixed(1)} ms alone, sigma ${fit.warmStart.sigma.toFixed(2)} (within run)${fit.hostCores !== undefined ? `; start-ups and executions share ${fit.hostCores} cores` : ''}`,
   );

@@ -116,6 +116,9 @@ class WorkerLoop {
   private readonly staticLocal = new Map<string, Buffer>();
   private readonly readyAtMs: number;
   private endedAtMs = 0;
+  /** The process's CPU usage when the worker was ready, and the CPU it used from then to shutting down (ms). */
+  private readonly cpuAtReady: NodeJS.CpuUsage;
+  private cpuMs: number | undefined;
   tasksExecuted = 0;
 
   constructor(
@@ -136,6 +139,7 @@ class WorkerLoop {
     this.publisher = new RunPublisher(redis, keys);
     this.trace = new WorkerTrace(config.runId, invocation.instanceId, invocation.resources, config.workflow);
     this.readyAtMs = this.now();
+    this.cpuAtReady = process.cpuUsage();
   }
 
   /** ms since the run's start (the client's submission), as every trace time is. */
@@ -170,6 +174,7 @@ class WorkerLoop {
       endedAtMs: this.endedAtMs,
       start: this.options.coldStart ? 'cold' : 'warm',
       preWarm: this.invocation.preWarm === true,
+      ...(this.cpuMs !== undefined ? { cpuMs: this.cpuMs } : {}),
     });
   }
 
@@ -357,6 +362,8 @@ class WorkerLoop {
       case 'shut-down':
         this.stopped = true;
         this.endedAtMs = this.now();
+        const cpu = process.cpuUsage(this.cpuAtReady);
+        this.cpuMs = (cpu.user + cpu.system) / 1000;
         return;
     }
   }

@@ -108,7 +108,7 @@ export class WorkerTrace {
   }
 
   /** The worker's records: its worker record, then its task records by start time. */
-  records(worker: { invokedAtMs: number; readyAtMs: number; endedAtMs: number; start: 'cold' | 'warm'; preWarm: boolean }): (WorkerRecord | TaskRecord)[] {
+  records(worker: { invokedAtMs: number; readyAtMs: number; endedAtMs: number; start: 'cold' | 'warm'; preWarm: boolean; cpuMs?: number }): (WorkerRecord | TaskRecord)[] {
     const resources = { memoryMb: this.resources.memoryMb, vCpus: this.resources.vCpus };
     const invokedAtMs = r3(Math.max(0, worker.invokedAtMs));
     const readyAtMs = Math.max(invokedAtMs, r3(worker.readyAtMs));
@@ -123,6 +123,7 @@ export class WorkerTrace {
       start: worker.start,
       startupMs: r3(readyAtMs - invokedAtMs),
       purpose: worker.preWarm ? 'pre-warm' : 'tasks',
+      ...(worker.cpuMs !== undefined ? { cpuMs: r3(worker.cpuMs) } : {}),
     };
     const tasks: TaskRecord[] = [];
     for (const [taskId, p] of this.tasks) {
