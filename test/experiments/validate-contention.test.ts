@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { flexiblePlan } from '../../core/plan.js';
 import { resources } from '../../core/resources.js';
 import { MEDIAN } from '../../core/sla.js';
-import type { WorkerRecord } from '../../core/trace-records.js';
+import type { TaskRecord, TraceRecord, WorkerRecord } from '../../core/trace-records.js';
 import { createWorkflow } from '../../core/workflow.js';
-import { fitSharedStartups, startupAloneMs, withinRunLogSigma } from '../../experiments/validate/fit-profile.js';
+import { fitPlatformProfile, fitSharedStartups, startupAloneMs, withinRunLogSigma } from '../../experiments/validate/fit-profile.js';
 import type { DurationSource } from '../../simulator/duration-sources.js';
 import { platformModelFromJson, withOverrides } from '../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
@@ -78,10 +78,53 @@ describe('the simulator on a shared host (cpu.hostCores)', () => {
     for (const t of run(1.5).tasks) expect(t.execMs).toBeCloseTo((2 * 100) / 1.5, 2);
   });
 
+  it('adds each task\'s background work to the host\'s load', () => {
+    // Two executions and their two background jobs of 100 ms alone on one core: four jobs, a quarter each.
+    const platform = withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { singleThreadedWorker: true, hostCores: 1, backgroundMsPerTask: 100 } });
+    const { tasks } = simulate(workflow, plan, { platform, durations: flat(0), seed: 1, latencyNoise: false }).run;
+    for (const t of tasks) expect(t.execMs).toBeCloseTo(400, 6);
+    expect(() => withOverrides(DEFAULT_PLATFORM_MODEL, { cpu: { backgroundMsPerTask: 1 } })).toThrow(/backgroundMsPerTask.*hostCores/);
+  });
+
   it('stretches start-ups under way together, the first as much as the last', () => {
     // Two start-ups of 30 ms alone on one core are both ready at 60 ms; on their own CPUs at 30.
     expect(run(1, 30).workers.map((w) => w.startupMs)).toEqual([60, 60]);
     expect(run(undefined, 30).workers.map((w) => w.startupMs)).toEqual([30, 30]);
+  });
+});
+
+describe('fitPlatformProfile on a shared host', () => {
+  it('takes the background work per task from what worker processes used beyond their tasks\' CPU', () => {
+    const task = (taskId: string, workerId: string, cpuMs: number): TaskRecord => ({
+      type: 'task',
+      runId: 'r1',
+      taskId,
+      functionName: 'f',
+      workerId,
+      resources: { memoryMb: 2048, vCpus: 1 },
+      inputBytes: 0,
+      outputBytes: 0,
+      startMs: 20,
+      endMs: 30,
+      execMs: cpuMs,
+      cpuMs,
+      downloads: [],
+      uploads: [],
+    });
+    const records: TraceRecord[] = [
+      { ...worker('a', 0, 10), cpuMs: 10 },
+      { ...worker('b', 0, 10), cpuMs: 7 },
+      { ...worker('c', 0, 10), cpuMs: 100 },
+      task('t1', 'a', 2),
+      task('t2', 'a', 4),
+      task('t3', 'b', 1),
+      task('t4', 'c', 1),
+    ];
+    // Beyond their tasks per task: a (10 − 6) / 2 = 2, b 6, c 99: the median is 6.
+    const fit = fitPlatformProfile(records, { profile: 'p', hostCores: 2, singleThreadedWorker: true });
+    expect(fit.model.cpu.backgroundMsPerTask).toBe(6);
+    // Not on a host of its own: no background load.
+    expect(fitPlatformProfile(records, { profile: 'p', singleThreadedWorker: true }).model.cpu.backgroundMsPerTask).toBeUndefined();
   });
 });
 

@@ -63,6 +63,13 @@ describe.each(RUNTIME_WORKLOADS.map((w) => w.name))('a real run of %s', (name) =
           expect(tasks.some((t) => t.taskId === taskId && (t.publishOps?.length ?? 0) > 0), `TASK_COMPLETED of ${taskId}`).toBe(true);
         }
         for (const t of tasks) for (const op of [...(t.counterOps ?? []), ...(t.publishOps ?? [])]) expect(op.startMs).toBeGreaterThanOrEqual(t.startMs);
+        // Every executed task says when its code ran and the CPU it used; every worker that ran tasks, its process's CPU.
+        for (const t of tasks) {
+          expect(t.execStartMs, t.taskId).toBeGreaterThanOrEqual(t.startMs);
+          expect(t.execStartMs! + t.execMs, t.taskId).toBeLessThanOrEqual(t.endMs + 2e-3); // each rounded to µs on its own
+          expect(t.cpuMs, t.taskId).toBeGreaterThanOrEqual(0);
+        }
+        for (const w of workers) if (w.purpose !== 'pre-warm') expect(w.cpuMs, w.workerId).toBeGreaterThan(0);
         const preWarmsPlanned = [...plan.tasks.values()].some((t) => t.optimizations.some((o) => o.kind === 'pre-warm'));
         if (preWarmsPlanned) expect(workers.some((w) => w.purpose === 'pre-warm')).toBe(true);
       });

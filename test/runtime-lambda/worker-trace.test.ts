@@ -21,7 +21,7 @@ describe('WorkerTrace: time the worker\'s thread ran task code during a transfer
     trace.touch('a', 1);
     trace.touch('b', 1);
     // b's static input is requested at 1 ms; a's code runs from 2 to 12 ms; the reply is handled at 12.5 ms.
-    trace.executed('a', 0, 8, 2, 12);
+    trace.executed('a', 0, 8, 2, 12, 3.5);
     trace.download('b', 'static/b', 10, 1, 12.5);
     // a's upload starts after its code ran and nothing runs meanwhile.
     trace.upload('a', 8, 12.6, 13.1);
@@ -33,5 +33,14 @@ describe('WorkerTrace: time the worker\'s thread ran task code during a transfer
     expect(tasks.get('b')!.downloads[0]).toEqual({ key: 'static/b', sizeBytes: 10, startMs: 1, durationMs: 11.5, threadBusyMs: 10 });
     expect(tasks.get('a')!.uploads[0]).toEqual({ key: 'a', sizeBytes: 8, startMs: 12.6, durationMs: 0.5 });
     expect(tasks.get('a')!.counterOps).toEqual([{ startMs: 13, durationMs: 7.3, threadBusyMs: 6.8 }]);
+    // When the code ran and the CPU it used, where measured.
+    expect(tasks.get('a')).toMatchObject({ execStartMs: 2, execMs: 10, cpuMs: 3.5 });
+    expect(tasks.get('b')!.cpuMs).toBeUndefined();
+  });
+
+  it('puts the worker process\'s CPU in its worker record when given', () => {
+    const trace = new WorkerTrace('run', 'w', resources(2048), workflow);
+    const [worker] = trace.records({ invokedAtMs: 0, readyAtMs: 1, endedAtMs: 9, start: 'warm', preWarm: false, cpuMs: 4.25 });
+    expect(worker).toMatchObject({ type: 'worker', cpuMs: 4.25 });
   });
 });
