@@ -820,9 +820,8 @@ function buildRecords(
         startMs,
         endMs,
         execMs: Math.min(r3(p.execMs), endMs - startMs),
-        // A single-threaded worker's records were completed (`threadBusyMs` rounded) when their replies were handled.
-        downloads: p.downloads.map((d) => ({ ...d, startMs: r3(d.startMs), durationMs: r3(d.durationMs) })),
-        uploads: p.uploads.map((u) => ({ ...u, startMs: r3(u.startMs), durationMs: r3(u.durationMs) })),
+        downloads: p.downloads.map(roundTransfer),
+        uploads: p.uploads.map(roundTransfer),
         ...(p.attempt > 1 ? { attempt: p.attempt } : {}),
         ...(p.counterOps.length > 0 ? { counterOps: p.counterOps } : {}),
         ...(p.publishOps.length > 0 ? { publishOps: p.publishOps } : {}),
@@ -851,6 +850,13 @@ function buildRecords(
   tasks.sort((a, b) => a.startMs - b.startMs || a.taskId.localeCompare(b.taskId));
   const end: TraceRecord[] = outcome.status === 'unfinished' ? [] : [{ type: 'run-end', runId, status: outcome.status, makespanMs: r3(outcome.atMs) }];
   return [header, ...workers, ...tasks, ...end];
+}
+
+/** A transfer record as written: times to µs (`threadBusyMs` was rounded when the reply was handled). */
+function roundTransfer(t: TransferRecord): TransferRecord {
+  const rounded: TransferRecord = { key: t.key, sizeBytes: t.sizeBytes, startMs: r3(t.startMs), durationMs: r3(t.durationMs) };
+  if (t.threadBusyMs !== undefined) rounded.threadBusyMs = t.threadBusyMs;
+  return rounded;
 }
 
 function toRun(records: readonly TraceRecord[]): TraceRun {
