@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Plan } from './plan.js';
+import { formatSla } from './sla.js';
 
 /**
  * The recorded metrics of workflow runs, one JSON object per line (JSON Lines). The simulator, the real runtime and
@@ -157,6 +159,24 @@ export type TransferRecord = z.infer<typeof transferRecordSchema>;
 /** One metadata round trip (`roundTripRecordSchema`). */
 export type RoundTripRecord = z.infer<typeof roundTripRecordSchema>;
 export type RunHeader = z.infer<typeof runHeaderSchema>;
+
+/**
+ * The header of a run of `plan` on `workflow` (the simulator's and the runtime's alike): planner and SLA from the plan,
+ * where it ran, its seed and parameters as the source knows them.
+ */
+export function planRunHeader(runId: string, workflow: { readonly name: string }, plan: Plan, where: Pick<RunHeader, 'platform' | 'seed' | 'params'>): RunHeader {
+  return {
+    type: 'run',
+    schemaVersion: TRACE_SCHEMA_VERSION,
+    runId,
+    workflow: workflow.name,
+    planner: plan.planner,
+    sla: formatSla(plan.sla),
+    platform: where.platform,
+    seed: where.seed,
+    ...(where.params !== undefined ? { params: where.params } : {}),
+  };
+}
 export type TaskRecord = z.infer<typeof taskRecordSchema>;
 export type WorkerRecord = z.infer<typeof workerRecordSchema>;
 export type RunEnd = z.infer<typeof runEndSchema>;

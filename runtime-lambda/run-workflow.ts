@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Plan } from '../core/plan.js';
 import { createSchedulerContext, initialInvocations, type SchedulerParams } from '../core/scheduler/index.js';
-import { formatSla } from '../core/sla.js';
 import {
   checkTraceRecord,
-  TRACE_SCHEMA_VERSION,
+  planRunHeader,
   type RecordProblem,
   type RunEnd,
-  type RunHeader,
   type TaskRecord,
   type TraceRecord,
   type WorkerRecord,
@@ -223,17 +221,7 @@ function collectRecords(
   raw: readonly unknown[],
   completion: WorkflowCompletedMessage,
 ): { records: TraceRecord[]; invalidRecords: { record: unknown; problems: RecordProblem[] }[] } {
-  const header: RunHeader = {
-    type: 'run',
-    schemaVersion: TRACE_SCHEMA_VERSION,
-    runId,
-    workflow: workflow.name,
-    planner: plan.planner,
-    sla: formatSla(plan.sla),
-    platform: options.invoker.platform,
-    seed: null,
-    params: { ...options.params },
-  };
+  const header = planRunHeader(runId, workflow, plan, { platform: options.invoker.platform, seed: null, params: { ...options.params } });
   const workers: WorkerRecord[] = [];
   const tasks: TaskRecord[] = [];
   const invalidRecords: { record: unknown; problems: RecordProblem[] }[] = [];

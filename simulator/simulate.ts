@@ -14,9 +14,8 @@ import {
   type WorkerEvent,
   type WorkerState,
 } from '../core/scheduler/index.js';
-import { formatSla } from '../core/sla.js';
 import {
-  TRACE_SCHEMA_VERSION,
+  planRunHeader,
   type RoundTripRecord,
   type RunHeader,
   type TaskRecord,
@@ -777,17 +776,11 @@ function buildRecords(
   outcome: RunOutcome,
   retries: number,
 ): TraceRecord[] {
-  const header: RunHeader = {
-    type: 'run',
-    schemaVersion: TRACE_SCHEMA_VERSION,
-    runId,
-    workflow: workflow.name,
-    planner: plan.planner,
-    sla: formatSla(plan.sla),
+  const header = planRunHeader(runId, workflow, plan, {
     platform: `simulator:${options.platform.profile}`,
     seed: options.seed,
     params: { durations: options.durations.name, initMs: initMs(options.platform), retries },
-  };
+  });
   const workers: WorkerRecord[] = [];
   const tasks: TaskRecord[] = [];
   for (const instance of instances) {
