@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { parseJsonText } from '../core/json-text.js';
 import { DEFAULT_PLATFORM_MODEL } from './platform-defaults.js';
 import type { MemoryStep, PlatformModel } from './platform-model.js';
 
@@ -135,13 +136,7 @@ export async function loadPlatformModel(path: string, base: PlatformModel = DEFA
   } catch (error) {
     throw new ConfigError(`${path}: cannot read file: ${errorText(error)}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path}: invalid JSON: ${errorText(error)}`);
-  }
-  return platformModelFromJson(value, path, base);
+  return platformModelFromJson(parseJsonText(text, path), path, base);
 }
 
 function configError(file: string, issues: readonly z.core.$ZodIssue[]): ConfigError {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { parseJsonText } from '../core/json-text.js';
 import type { Optimization } from '../core/optimizations.js';
 import { validatePlan, type Plan, type TaskPlan } from '../core/plan.js';
 import { resources } from '../core/resources.js';
@@ -92,13 +93,7 @@ export async function readPlanFile(file: string, workflow: Workflow): Promise<Pl
   } catch (e) {
     throw new ConfigError(`${file}: cannot read plan: ${(e as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: invalid JSON: ${(e as Error).message}`);
-  }
-  return planFromJson(value, workflow, file);
+  return planFromJson(parseJsonText(text, file), workflow, file);
 }
 
 /** The JSON form of a plan (inverse of `planFromJson`). */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/errors.js';
+import { parseJsonText } from '../../core/json-text.js';
 import { findOptimization } from '../../core/optimizations.js';
 import type { Workflow } from '../../core/workflow.js';
 import { OPTIMIZATION_PASS_NAMES, type OptimizationPassName } from '../planner.js';
@@ -48,13 +49,7 @@ export function loadTaskOverrides(file: string, workflow: Workflow): TaskOverrid
   } catch (e) {
     throw new ConfigError(`${file}: cannot read task overrides: ${(e as Error).message}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${file}: invalid JSON: ${(e as Error).message}`);
-  }
-  return parseTaskOverrides(value, workflow, file);
+  return parseTaskOverrides(parseJsonText(text, file), workflow, file);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
