@@ -1,4 +1,5 @@
 import type { TraceRun } from '../core/trace-records.js';
+import { traceRunTotals } from '../core/trace-totals.js';
 
 /** Platforms whose runs are predictions (simulated or generated) rather than observations of a real system. */
 const PREDICTED_PLATFORM_PREFIXES = ['simulator:', 'synthetic:'];
@@ -38,16 +39,7 @@ export interface TraceRunSummary {
  * rounding, price model) may differ slightly, which is why the compare results, not this, are the billed figures.
  */
 export function summarizeTraceRun(run: TraceRun): TraceRunSummary {
-  let uploadedBytes = 0;
-  let downloadedBytes = 0;
-  let totalExecMs = 0;
-  let lastEndMs = 0;
-  for (const task of run.tasks) {
-    for (const u of task.uploads) uploadedBytes += u.sizeBytes;
-    for (const d of task.downloads) downloadedBytes += d.sizeBytes;
-    totalExecMs += task.execMs;
-    lastEndMs = Math.max(lastEndMs, task.endMs);
-  }
+  const totals = traceRunTotals(run);
   const taskWorkers = run.workers.filter((w) => w.purpose !== 'pre-warm');
   return {
     runId: run.header.runId,
@@ -57,16 +49,16 @@ export function summarizeTraceRun(run: TraceRun): TraceRunSummary {
     platform: run.header.platform,
     seed: run.header.seed === null ? '' : String(run.header.seed),
     real: isRealRun(run),
-    status: run.end?.status ?? 'unfinished',
-    makespanMs: run.end?.makespanMs ?? lastEndMs,
+    status: totals.status,
+    makespanMs: totals.makespanMs,
     tasks: new Set(run.tasks.map((t) => t.taskId)).size,
     workers: taskWorkers.length,
     coldStarts: taskWorkers.filter((w) => w.start === 'cold').length,
     warmStarts: taskWorkers.filter((w) => w.start === 'warm').length,
     preWarms: run.workers.length - taskWorkers.length,
     workerGbSeconds: run.workers.reduce((s, w) => s + (w.resources.memoryMb / 1024) * ((w.endedAtMs - w.invokedAtMs) / 1000), 0),
-    totalExecMs,
-    uploadedBytes,
-    downloadedBytes,
+    totalExecMs: totals.totalExecMs,
+    uploadedBytes: totals.uploadedBytes,
+    downloadedBytes: totals.downloadedBytes,
   };
 }

@@ -1,4 +1,5 @@
 import type { TaskRecord, TraceRun } from '../core/trace-records.js';
+import { traceRunTotals } from '../core/trace-totals.js';
 import type { Workflow } from '../core/workflow.js';
 import { billWorkers, type BillingSummary } from './billing.js';
 import { initMs, type PlatformModel } from './platform-model.js';
@@ -37,30 +38,20 @@ export function summarizeRun(run: TraceRun, workflow: Workflow, model: PlatformM
       initMs: w.start === 'cold' ? initMs(model) : 0,
     })),
   );
-  let uploadedBytes = 0;
-  let downloadedBytes = 0;
-  let storageOps = 0;
-  let totalExecMs = 0;
-  for (const task of run.tasks) {
-    for (const u of task.uploads) uploadedBytes += u.sizeBytes;
-    for (const d of task.downloads) downloadedBytes += d.sizeBytes;
-    storageOps += task.uploads.length + task.downloads.length;
-    totalExecMs += task.execMs;
-  }
-  const makespanMs = run.end?.makespanMs ?? run.tasks.reduce((m, t) => Math.max(m, t.endMs), 0);
+  const totals = traceRunTotals(run);
   return {
     runId: run.header.runId,
-    status: run.end?.status ?? 'unfinished',
-    makespanMs,
+    status: totals.status,
+    makespanMs: totals.makespanMs,
     billing,
     workersLaunched: run.workers.length,
     preWarms: run.workers.filter((w) => w.purpose === 'pre-warm').length,
     coldStarts: run.workers.filter((w) => w.start === 'cold').length,
     warmStarts: run.workers.filter((w) => w.start === 'warm').length,
-    uploadedBytes,
-    downloadedBytes,
-    storageOps,
-    totalExecMs,
+    uploadedBytes: totals.uploadedBytes,
+    downloadedBytes: totals.downloadedBytes,
+    storageOps: totals.storageOps,
+    totalExecMs: totals.totalExecMs,
     criticalPath: observedCriticalPath(run.tasks, workflow),
   };
 }
