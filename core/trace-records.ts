@@ -161,6 +161,21 @@ export type RoundTripRecord = z.infer<typeof roundTripRecordSchema>;
 export type RunHeader = z.infer<typeof runHeaderSchema>;
 
 /**
+ * How much of [startMs, endMs] a worker's thread spent running task code, given the spans it ran task code in (in
+ * order, so the scan from the last stops early): a transfer's or round trip's `threadBusyMs`, computed the same way
+ * by the runtime and the simulator.
+ */
+export function threadBusyWithinMs(spans: readonly { readonly startMs: number; readonly endMs: number }[], startMs: number, endMs: number): number {
+  let ms = 0;
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i]!;
+    if (span.endMs <= startMs) break;
+    ms += Math.max(0, Math.min(endMs, span.endMs) - Math.max(startMs, span.startMs));
+  }
+  return ms;
+}
+
+/**
  * The header of a run of `plan` on `workflow` (the simulator's and the runtime's alike): planner and SLA from the plan,
  * where it ran, its seed and parameters as the source knows them.
  */

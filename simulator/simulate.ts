@@ -16,6 +16,7 @@ import {
 } from '../core/scheduler/index.js';
 import {
   planRunHeader,
+  threadBusyWithinMs,
   type RoundTripRecord,
   type RunHeader,
   type TaskRecord,
@@ -373,21 +374,11 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
     if (record && singleThread) queue.pushAfter(durationMs, { kind: 'deliver', instance, record });
   };
 
-  // Time in [startMs, endMs] the thread ran task code (the spans are in order, so the scan stops early).
-  const busyWithin = (instance: Instance, startMs: number, endMs: number): number => {
-    let ms = 0;
-    for (let i = instance.busy.length - 1; i >= 0; i--) {
-      const span = instance.busy[i]!;
-      if (span.endMs <= startMs) break;
-      ms += Math.max(0, Math.min(endMs, span.endMs) - Math.max(startMs, span.startMs));
-    }
-    return ms;
-  };
   // Completes a reply's record when the worker handles it, as the runtime records it (`threadBusyMs`).
   const completeRecord = (instance: Instance, record: ReplyRecord) => {
     const now = queue.nowMs;
     record.durationMs = r3(now - record.startMs);
-    const busyMs = r3(busyWithin(instance, record.startMs, now));
+    const busyMs = r3(threadBusyWithinMs(instance.busy, record.startMs, now));
     if (busyMs > 0) record.threadBusyMs = busyMs;
   };
 

@@ -1,5 +1,5 @@
 import type { ResourceConfig } from '../../core/resources.js';
-import type { RoundTripRecord, TaskRecord, TransferRecord, WorkerRecord } from '../../core/trace-records.js';
+import { threadBusyWithinMs, type RoundTripRecord, type TaskRecord, type TransferRecord, type WorkerRecord } from '../../core/trace-records.js';
 import type { Workflow } from '../../core/workflow.js';
 
 /** What a worker measured about one task it handled, in ms since the run's start. */
@@ -47,20 +47,9 @@ export class WorkerTrace {
     return p;
   }
 
-  /** Time in [startMs, endMs] the thread spent running task code (the spans are in order, so the scan stops early). */
-  private busyWithin(startMs: number, endMs: number): number {
-    let ms = 0;
-    for (let i = this.busy.length - 1; i >= 0; i--) {
-      const span = this.busy[i]!;
-      if (span.endMs <= startMs) break;
-      ms += Math.max(0, Math.min(endMs, span.endMs) - Math.max(startMs, span.startMs));
-    }
-    return ms;
-  }
-
   /** A transfer or round trip record from its start and the moment its reply was handled. */
   private span(startMs: number, endMs: number): { startMs: number; durationMs: number; threadBusyMs?: number } {
-    const busyMs = r3(this.busyWithin(startMs, endMs));
+    const busyMs = r3(threadBusyWithinMs(this.busy, startMs, endMs));
     return { startMs: r3(startMs), durationMs: r3(Math.max(0, endMs - startMs)), ...(busyMs > 0 ? { threadBusyMs: busyMs } : {}) };
   }
 
