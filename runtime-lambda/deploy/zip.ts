@@ -25,6 +25,26 @@ const STORE = 0;
 // General purpose flag bit 11: file names are UTF-8.
 const UTF8_NAMES = 1 << 11;
 
+/**
+ * The fields a local file header and a central directory entry share, in the same order (version needed to extract
+ * through file name length, 26 bytes), written at `at`.
+ */
+function writeEntryFields(
+  header: Buffer,
+  at: number,
+  f: { readonly method: number; readonly crc: number; readonly compressedBytes: number; readonly sizeBytes: number; readonly nameBytes: number },
+): void {
+  header.writeUInt16LE(VERSION_NEEDED, at);
+  header.writeUInt16LE(UTF8_NAMES, at + 2);
+  header.writeUInt16LE(f.method, at + 4);
+  header.writeUInt16LE(DOS_TIME, at + 6);
+  header.writeUInt16LE(DOS_DATE, at + 8);
+  header.writeUInt32LE(f.crc, at + 10);
+  header.writeUInt32LE(f.compressedBytes, at + 14);
+  header.writeUInt32LE(f.sizeBytes, at + 18);
+  header.writeUInt16LE(f.nameBytes, at + 22);
+}
+
 /** Builds a zip archive of `entries`, in the order given. Paths must be relative, non-empty and unique. */
 export function createZip(entries: readonly ZipEntry[]): Buffer {
   const seen = new Set<string>();
@@ -46,31 +66,16 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
     const crc = crc32(entry.data);
     if (entry.data.length > 0xffffffff || offset > 0xffffffff) throw new Error(`zip entry '${path}': archives over 4 GiB need zip64, which this writer does not do`);
 
+    const fields = { method, crc, compressedBytes: body.length, sizeBytes: entry.data.length, nameBytes: name.length };
+    // Extra field length (at 28): 0.
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(VERSION_NEEDED, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 4, fields);
 
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(MADE_BY_UNIX, 4);
-    central.writeUInt16LE(VERSION_NEEDED, 6);
-    central.writeUInt16LE(UTF8_NAMES, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt16LE(DOS_TIME, 12);
-    central.writeUInt16LE(DOS_DATE, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
+    writeEntryFields(central, 6, fields);
     // Extra field length, comment length, disk number start, internal attributes: all 0.
     // External attributes: a regular file (S_IFREG) with its permission bits, in the high 16 bits.
     central.writeUInt32LE(((0o100000 | (entry.mode ?? 0o644)) << 16) >>> 0, 38);
