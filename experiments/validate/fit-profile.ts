@@ -250,12 +250,13 @@ export function fitSharedStartups(
       const ms = startupAloneMs(workers, cores, executions);
       return workers.map((w, i) => ({ runId: w.runId, start: w.start, ms: ms[i]! }));
     });
-  let best: { cores: number; spread: number } | undefined;
+  let best: { cores: number; spread: number; samples: ReturnType<typeof alone> } | undefined;
   for (const cores of hostCores === undefined ? [Infinity] : fixedCores !== undefined ? [fixedCores] : coreCandidates(Math.max(1, hostCores))) {
-    const spread = meanAbsLogDeviation(alone(cores).filter((s) => s.start === 'warm').map((s) => s.ms));
-    if (!best || spread < best.spread - 1e-9) best = { cores, spread };
+    const samples = alone(cores);
+    const spread = meanAbsLogDeviation(samples.filter((s) => s.start === 'warm').map((s) => s.ms));
+    if (!best || spread < best.spread - 1e-9) best = { cores, spread, samples };
   }
-  const samples = alone(best!.cores);
+  const samples = best!.samples;
   const cores = hostCores === undefined ? undefined : best!.cores;
   const warmSamples = samples.filter((s) => s.start === 'warm');
   const coldAloneMs = samples.filter((s) => s.start === 'cold').map((s) => ({ runId: s.runId, ms: s.ms }));
@@ -310,17 +311,12 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     threadBusy++;
     return false;
   };
-  const workersByRun = new Map<string, WorkerRecord[]>();
   // Per worker (run/worker id): its tasks' CPU time and how many it executed, for the CPU it used beyond them.
   const taskCpu = new Map<string, { cpuMs: number; tasks: number }>();
   let runs = 0;
   for (const record of records) {
     if (record.type === 'run') runs++;
-    else if (record.type === 'worker') {
-      const list = workersByRun.get(record.runId);
-      if (list) list.push(record);
-      else workersByRun.set(record.runId, [record]);
-    } else if (record.type === 'task') {
+    else if (record.type === 'task') {
       if (record.cpuMs !== undefined) {
         const key = `${record.runId}/${record.workerId}`;
         const sum = taskCpu.get(key) ?? { cpuMs: 0, tasks: 0 };
@@ -332,15 +328,17 @@ export function fitPlatformProfile(records: readonly TraceRecord[], options: Fit
     }
   }
 
-  const startups = fitSharedStartups(runJobs(records), options.hostCores);
+  const jobs = runJobs(records);
+  const workers = jobs.flatMap((run) => run.workers);
+  const startups = fitSharedStartups(jobs, options.hostCores);
   // On a shared host: the CPU a worker's process used from ready to stopped beyond its tasks' code, per task.
   const beyondTasks: number[] = [];
-  for (const w of [...workersByRun.values()].flat()) {
+  for (const w of workers) {
     const tasks = taskCpu.get(`${w.runId}/${w.workerId}`);
     if (w.cpuMs !== undefined && tasks && tasks.tasks > 0) beyondTasks.push(Math.max(0, w.cpuMs - tasks.cpuMs) / tasks.tasks);
   }
   const backgroundMsPerTask = startups.cores !== undefined && beyondTasks.length > 0 ? median(beyondTasks) : undefined;
-  const warmCount = [...workersByRun.values()].flat().filter((w) => w.start === 'warm').length;
+  const warmCount = workers.filter((w) => w.start === 'warm').length;
   let warmStart: Latency;
   if (startups.warm) warmStart = startups.warm;
   else {
