@@ -101,6 +101,7 @@ export interface ValidationReport {
  */
 export async function runValidation(options: ValidateOptions): Promise<ValidationReport> {
   const wallStart = performance.now();
+  const simulations = Math.max(options.testRuns, options.simulations ?? DEFAULT_SIMULATIONS);
   const progress = options.progress ?? (() => {});
   const runtime = await LocalRuntime.start(options.redisUrl ? { redisUrl: options.redisUrl } : {});
   const uses: RunUse[] = [];
@@ -207,7 +208,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         }
         // More simulations than test runs, each starting as one of the test runs did: the simulated mean is the
         // model's expectation, which a handful of draws would leave as noisy as the measured side.
-        for (let j = options.testRuns; j < Math.max(options.testRuns, options.simulations ?? DEFAULT_SIMULATIONS); j++) {
+        for (let j = options.testRuns; j < simulations; j++) {
           const start = testStarts[j % testStarts.length]!;
           simulated.push(simulateOnce(start.workflow, local, own.model, start.pool, `${options.seed}/sim/${workload}/${planner}/${j}`).metrics);
         }
@@ -220,7 +221,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         planners: options.planners,
         optimizations: options.optimizations,
         warmUpRuns: options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS,
-        simulations: Math.max(options.testRuns, options.simulations ?? DEFAULT_SIMULATIONS),
+        simulations,
         fitRuns: options.fitRuns,
         testRuns: options.testRuns,
         seed: options.seed,
