@@ -53,6 +53,45 @@ export interface CompareMatrixRecord {
   readonly seed: Seed;
   readonly baselinePlanner: string;
   readonly platform: string;
+  /** How the truth runs are graded against was chosen (absent in results written before truth was a choice). */
+  readonly truth?: CompareTruthSpec;
+  /** Levels of prediction error the belief is perturbed with (absent: `[0]`). */
+  readonly predictionErrors?: readonly number[];
+  /** Systematic bias of the perturbed belief's execution times, a fraction (0.2: 20 % slower than observed). */
+  readonly predictionBias?: number;
+  /** Execution-time factor per function applied to the belief (a deliberately wrong prediction). */
+  readonly beliefScale?: Readonly<Record<string, number>>;
+}
+
+/** Where plans are graded: the truth kinds, `auto` picking the honest default per workload. */
+export const TRUTH_CHOICES = ['auto', 'replay', 'generator', 'predictions'] as const;
+/** A truth choice as given (`auto` resolves per workload). */
+export type TruthChoice = (typeof TRUTH_CHOICES)[number];
+/** A resolved truth kind. */
+export type TruthKind = Exclude<TruthChoice, 'auto'>;
+
+/** The truth part of a comparison's matrix. */
+export interface CompareTruthSpec {
+  readonly choice: TruthChoice;
+  /** Runs of each history held out from training (absent: the documented default, `experiments/compare/truth.ts`). */
+  readonly holdout?: number;
+  /** The one run to replay (it alone is held out). */
+  readonly replayRun?: string;
+}
+
+/** Which truth graded a workload's plans and which runs the belief was trained on. */
+export interface CompareTruthRecord {
+  readonly kind: TruthKind;
+  /** True for `predictions`: the world is made of the planner's own beliefs. */
+  readonly selfEvaluation: boolean;
+  /** One line for tables: what the simulated world does. */
+  readonly description: string;
+  /** The runs the predictions (belief) were made from. */
+  readonly trainingRunIds: readonly string[];
+  /** The recorded runs replayed, in the order simulated runs cycle through them (replay only). */
+  readonly replayRunIds: readonly string[];
+  /** A replayed run is also a training run (an imported instance whose history is its recorded run alone). */
+  readonly inSample: boolean;
 }
 
 /** One simulated run of one (workload, SLA, variant). */
@@ -68,6 +107,17 @@ export interface CompareRunRow extends Readonly<Record<CompareMetric, number>> {
   readonly uploadedBytes: number;
   readonly downloadedBytes: number;
   readonly storageOps: number;
+  /** The prediction-error level the belief was perturbed with (0: the training predictions as they are). */
+  readonly predictionError: number;
+  /** The held-out recorded run this run replayed; null for generated truths. */
+  readonly truthRun: string | null;
+  /**
+   * Lower bounds of this truth draw: the critical path of the true execution times at the strongest offered
+   * resources with free start-ups and transfers, and the total work at each task's cheapest offered resources (null
+   * in results written before bounds were computed).
+   */
+  readonly lowerBoundMakespanMs: number | null;
+  readonly lowerBoundGbSeconds: number | null;
 }
 
 /** Mean and sample standard deviation of a metric over the completed runs of a cell (`null` where undefined). */
@@ -101,13 +151,29 @@ export interface CompareAggregate {
   readonly baselineVariant: string | null;
   /** (mean / baseline mean − 1) × 100 per metric; null without a baseline or with a zero baseline mean. */
   readonly deltaPct: Readonly<Record<CompareMetric, number | null>>;
+  /** The prediction-error level of the belief this cell planned on. */
+  readonly predictionError: number;
+  /** (estimated makespan / graded mean makespan − 1) × 100: negative when the planner promised less than it got. */
+  readonly estimateErrorPct: number | null;
+  /** Share of runs (failed ones count as missed) whose makespan is within the planner's estimate at its SLA. */
+  readonly slaAttainment: number | null;
+  /** Mean over completed runs of the metric over its lower bound (≥ 1; 1 would be optimal). */
+  readonly boundRatio: { readonly makespanMs: number | null; readonly gbSeconds: number | null };
+  /** The optimization passes' own effect: Δ% against the same planner without passes; null for that one itself. */
+  readonly optimizationEffectPct: Readonly<Record<CompareMetric, number | null>> | null;
 }
 
 /** Wall-clock measurements: kept apart because they differ between two runs of the same matrix. */
 export interface CompareTiming {
   readonly totalMs: number;
   /** Planning time (the planner plus its optimization passes) per cell. */
-  readonly planning: readonly { readonly workload: string; readonly sla: string; readonly variant: string; readonly planningMs: number }[];
+  readonly planning: readonly {
+    readonly workload: string;
+    readonly sla: string;
+    readonly variant: string;
+    readonly predictionError?: number;
+    readonly planningMs: number;
+  }[];
 }
 
 /** The seeds actually used, derived from the matrix seed. */
@@ -127,8 +193,10 @@ export interface CompareResults<M extends CompareMatrixRecord = CompareMatrixRec
   readonly toolkit: { readonly name: string; readonly version: string };
   readonly matrix: M;
   readonly seeds: CompareSeeds;
-  /** History runs each workload's predictions were made from. */
+  /** History runs each workload's predictions were made from (the training part). */
   readonly historyRuns: Readonly<Record<string, number>>;
+  /** Per workload, the truth its plans were graded against and the runs the belief was trained on. */
+  readonly truth: Readonly<Record<string, CompareTruthRecord>>;
   readonly aggregates: readonly CompareAggregate[];
   readonly runs: readonly CompareRunRow[];
   readonly timing: CompareTiming;
@@ -166,6 +234,10 @@ const runRowSchema = z.object({
   uploadedBytes: count,
   downloadedBytes: count,
   storageOps: count,
+  predictionError: finite.nonnegative().optional(),
+  truthRun: z.string().nullable().optional(),
+  lowerBoundMakespanMs: nullableNumber.optional(),
+  lowerBoundGbSeconds: nullableNumber.optional(),
 });
 
 const aggregateSchema = z.object({
@@ -184,6 +256,20 @@ const aggregateSchema = z.object({
   metrics: perMetric(metricStatsSchema),
   baselineVariant: z.string().nullable(),
   deltaPct: perMetric(nullableNumber),
+  predictionError: finite.nonnegative().optional(),
+  estimateErrorPct: nullableNumber.optional(),
+  slaAttainment: nullableNumber.optional(),
+  boundRatio: z.object({ makespanMs: nullableNumber, gbSeconds: nullableNumber }).optional(),
+  optimizationEffectPct: perMetric(nullableNumber).nullable().optional(),
+});
+
+const truthRecordSchema = z.object({
+  kind: z.enum(['replay', 'generator', 'predictions']),
+  selfEvaluation: z.boolean(),
+  description: z.string(),
+  trainingRunIds: z.array(z.string()),
+  replayRunIds: z.array(z.string()),
+  inSample: z.boolean(),
 });
 
 const matrixSchema = z.object({
@@ -197,6 +283,10 @@ const matrixSchema = z.object({
   seed: seedSchema,
   baselinePlanner: z.string(),
   platform: z.string(),
+  truth: z.object({ choice: z.enum(TRUTH_CHOICES), holdout: count.optional(), replayRun: z.string().optional() }).optional(),
+  predictionErrors: z.array(finite.nonnegative()).optional(),
+  predictionBias: finite.optional(),
+  beliefScale: z.record(z.string(), finite.positive()).optional(),
 });
 
 /**
@@ -208,11 +298,12 @@ export const compareResultsSchema = z.object({
   matrix: matrixSchema,
   seeds: z.object({ seed: seedSchema, history: z.record(z.string(), z.number()), runStreams: z.string() }),
   historyRuns: z.record(z.string(), count),
+  truth: z.record(z.string(), truthRecordSchema).optional(),
   aggregates: z.array(aggregateSchema),
   runs: z.array(runRowSchema),
   timing: z.object({
     totalMs: finite,
-    planning: z.array(z.object({ workload: z.string(), sla: z.string(), variant: z.string(), planningMs: finite })),
+    planning: z.array(z.object({ workload: z.string(), sla: z.string(), variant: z.string(), predictionError: finite.optional(), planningMs: finite })),
   }),
 });
 
@@ -242,5 +333,39 @@ export function parseCompareResults(value: unknown, file: string): CompareResult
     );
   }
   // The schema checks every field reports use; the cast only narrows strings the schema leaves wide.
-  return value as CompareResults;
+  return withTruthDefaults(value as OlderCompareResults);
+}
+
+/** A results file as older versions wrote it: without the truth, the prediction error or the lower bounds. */
+type OlderCompareResults = Omit<CompareResults, 'truth' | 'runs' | 'aggregates'> & {
+  readonly truth?: CompareResults['truth'];
+  readonly runs: readonly (Omit<CompareRunRow, 'predictionError' | 'truthRun' | 'lowerBoundMakespanMs' | 'lowerBoundGbSeconds'> & Partial<CompareRunRow>)[];
+  readonly aggregates: readonly (Omit<CompareAggregate, 'predictionError' | 'estimateErrorPct' | 'slaAttainment' | 'boundRatio' | 'optimizationEffectPct'> &
+    Partial<CompareAggregate>)[];
+};
+
+/**
+ * Results written before plans were graded against a separate truth were graded against the planner's own
+ * predictions (self-evaluation, no prediction error, no bounds): read them as such, so reports still render them.
+ */
+function withTruthDefaults(results: OlderCompareResults): CompareResults {
+  return {
+    ...results,
+    truth: results.truth ?? {},
+    runs: results.runs.map((r) => ({
+      ...r,
+      predictionError: r.predictionError ?? 0,
+      truthRun: r.truthRun ?? null,
+      lowerBoundMakespanMs: r.lowerBoundMakespanMs ?? null,
+      lowerBoundGbSeconds: r.lowerBoundGbSeconds ?? null,
+    })),
+    aggregates: results.aggregates.map((a) => ({
+      ...a,
+      predictionError: a.predictionError ?? 0,
+      estimateErrorPct: a.estimateErrorPct ?? null,
+      slaAttainment: a.slaAttainment ?? null,
+      boundRatio: a.boundRatio ?? { makespanMs: null, gbSeconds: null },
+      optimizationEffectPct: a.optimizationEffectPct ?? null,
+    })),
+  };
 }

@@ -27,7 +27,7 @@ export interface DurationSource {
 }
 
 /** Start-ups and transfers drawn from the platform model (with noise when rngs are given). */
-function platformInfrastructure(model: PlatformModel, rngs?: { startup: Rng; transfer: Rng }) {
+export function platformInfrastructure(model: PlatformModel, rngs?: { startup: Rng; transfer: Rng }) {
   return {
     startupMs: (resources: ResourceConfig, start: 'cold' | 'warm') => startupMs(model, resources, start === 'cold', rngs?.startup),
     transferMs: (_direction: 'upload' | 'download', sizeBytes: number, resources: ResourceConfig) =>
@@ -35,13 +35,30 @@ function platformInfrastructure(model: PlatformModel, rngs?: { startup: Rng; tra
   };
 }
 
+/** Options of `replayDurations`. */
+export interface ReplayOptions {
+  /**
+   * How fast a task runs on `resources` relative to one vCPU: a recorded time is scaled by speedup(recorded) /
+   * speedup(planned). Default: the effective vCPUs of one thread (`effectiveVcpus`). An imported WfCommons instance
+   * passes each task's own rule, min(vCPUs, parallelism), since it knows how many cores the task kept busy.
+   */
+  readonly speedup?: (task: TaskRef, resources: ResourceConfig) => number;
+}
+
 /**
  * (a) Exact replay of one recorded run: each task's recorded execution time and output size. When the plan gives a
  * task other resources than it was recorded on, its time is scaled by the ratio of the effective vCPUs (one thread:
- * the recorded time says nothing about how parallel the function is). Start-ups and transfers come from the platform
+ * the recorded time says nothing about how parallel the function is), or by `options.speedup` where the source
+ * knows better. Start-ups and transfers come from the platform
  * model with noise, since the plan being simulated decides which workers and transfers exist.
  */
-export function replayDurations(run: TraceRun, model: PlatformModel, rngs: { startup: Rng; transfer: Rng }): DurationSource {
+export function replayDurations(
+  run: TraceRun,
+  model: PlatformModel,
+  rngs: { startup: Rng; transfer: Rng },
+  options: ReplayOptions = {},
+): DurationSource {
+  const speedup = options.speedup ?? ((_task: TaskRef, resources: ResourceConfig) => effectiveVcpus(model, resources));
   const byTask = new Map<string, TaskRecord>();
   // The last attempt of a retried task is the one whose output counted.
   for (const record of run.tasks) byTask.set(record.taskId, record);
@@ -59,7 +76,7 @@ export function replayDurations(run: TraceRun, model: PlatformModel, rngs: { sta
     name: `replay:${run.header.runId}`,
     execMs: (task, _inputBytes, resources) => {
       const record = recorded(task);
-      return record.execMs * (effectiveVcpus(model, record.resources) / effectiveVcpus(model, resources));
+      return record.execMs * (speedup(task, record.resources) / speedup(task, resources));
     },
     outputBytes: (task) => recorded(task).outputBytes,
     ...platformInfrastructure(model, rngs),

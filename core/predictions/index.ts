@@ -47,3 +47,4 @@ export {
   type SelectionSummary,
   type SizedValue,
 } from './select.js';
+export { scaleExecSamples } from './perturb.js';

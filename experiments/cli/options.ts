@@ -46,3 +46,24 @@ export function seedOption(value: unknown): number | string {
   const text = String(value);
   return /^-?\d+$/.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : text;
 }
+
+/** `--prediction-error 0,0.1,0.25` → numbers; anything not a number is an error naming the flag and the item. */
+export function numberListOption(value: unknown, flag: string): number[] {
+  return listOption(value).map((text) => {
+    const n = Number(text);
+    if (!Number.isFinite(n)) throw new UsageError(`${flag}: '${text}' is not a number`);
+    return n;
+  });
+}
+
+/** `--belief-scale work=0.5,reduce=2` → factor per function name. */
+export function factorsOption(value: unknown, flag: string): Record<string, number> {
+  const factors: Record<string, number> = {};
+  for (const item of listOption(value)) {
+    const match = /^([^=]+)=(.+)$/.exec(item);
+    const factor = match ? Number(match[2]) : Number.NaN;
+    if (!match || !(Number.isFinite(factor) && factor > 0)) throw new UsageError(`${flag}: expected function=factor with a factor > 0, got '${item}'`);
+    factors[match[1]!.trim()] = factor;
+  }
+  return factors;
+}

@@ -1,3 +1,4 @@
+import { TRUTH_CHOICES, type TruthChoice } from '../../core/compare-results.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Seed } from '../../core/random.js';
 import type { ResourceConfig } from '../../core/resources.js';
@@ -18,7 +19,7 @@ export const DEFAULT_HISTORY_RUNS = 10;
 export const DEFAULT_BASELINE_PLANNER = 'wukong';
 
 /** What a user chooses for a comparison, by name; everything optional has the documented default. */
-export interface CompareChoices {
+export interface CompareChoices extends BeliefTruthChoices {
   readonly workloads?: readonly string[];
   readonly planners?: readonly string[];
   /** Each item one optimization choice (`none`, `all`, or a comma list); default: `none` and `all`. */
@@ -42,6 +43,70 @@ export interface CompareChoices {
   /** Execution-time noise (CV) of the synthetic runs `historyRuns` adds to an imported history. */
   readonly noiseCv?: number;
 }
+
+/** How plans are graded and how wrong the belief is made; shared by `bench compare` and its predefined experiments. */
+export interface BeliefTruthChoices {
+  /** What plans are graded against (default `auto`). */
+  readonly truth?: TruthChoice;
+  /** Runs of each history held out for replay (default: `experiments/compare/truth.ts`). */
+  readonly holdout?: number;
+  /** The one held-out run to replay. */
+  readonly replayRun?: string;
+  /** Prediction-error levels (default `[0]`). */
+  readonly predictionErrors?: readonly number[];
+  /** Systematic bias of the belief's execution times (default 0). */
+  readonly predictionBias?: number;
+  /** Execution-time factor of the belief per function. */
+  readonly beliefScale?: Readonly<Record<string, number>>;
+}
+
+/** The matrix fields of `BeliefTruthChoices`, validated. */
+export function beliefTruthFields(
+  choices: BeliefTruthChoices,
+): Pick<CompareMatrix, 'truth' | 'predictionErrors' | 'predictionBias' | 'beliefScale'> {
+  const truth = choices.truth ?? 'auto';
+  if (!(TRUTH_CHOICES as readonly string[]).includes(truth)) {
+    throw new ConfigError(`unknown truth '${truth}' (truths: ${TRUTH_CHOICES.join(', ')})`);
+  }
+  if (choices.holdout !== undefined && !(Number.isInteger(choices.holdout) && choices.holdout >= 0)) {
+    throw new ConfigError(`--holdout must be a whole number of runs >= 0, got ${choices.holdout}`);
+  }
+  if (choices.replayRun !== undefined && truth !== 'replay' && truth !== 'auto') {
+    throw new ConfigError(`--replay-run applies to --truth replay, not --truth ${truth}; leave one out`);
+  }
+  if (choices.replayRun !== undefined && choices.holdout !== undefined) {
+    throw new ConfigError('--replay-run holds out exactly the run it names; leave --holdout out');
+  }
+  const levels = choices.predictionErrors && choices.predictionErrors.length > 0 ? [...new Set(choices.predictionErrors)] : [0];
+  for (const level of levels) {
+    if (!(Number.isFinite(level) && level >= 0 && level <= MAX_PREDICTION_ERROR)) {
+      throw new ConfigError(
+        `--prediction-error: ${level} is not a coefficient of variation in [0, ${MAX_PREDICTION_ERROR}]; give levels such as 0,0.1,0.25,0.5 (0.25: a function's belief off by about ±25 %)`,
+      );
+    }
+  }
+  const bias = choices.predictionBias ?? 0;
+  if (!(Number.isFinite(bias) && bias > -1 && bias <= MAX_PREDICTION_ERROR)) {
+    throw new ConfigError(`--prediction-bias must be a fraction in (-1, ${MAX_PREDICTION_ERROR}] (0.2: believed 20 % slower), got ${bias}`);
+  }
+  const scale = choices.beliefScale ?? {};
+  for (const [fn, factor] of Object.entries(scale)) {
+    if (!(Number.isFinite(factor) && factor > 0)) throw new ConfigError(`--belief-scale: factor of function '${fn}' must be a positive number, got ${factor}`);
+  }
+  return {
+    truth: {
+      choice: truth,
+      ...(choices.holdout !== undefined ? { holdout: choices.holdout } : {}),
+      ...(choices.replayRun !== undefined ? { replayRun: choices.replayRun } : {}),
+    },
+    predictionErrors: levels,
+    predictionBias: bias,
+    beliefScale: scale,
+  };
+}
+
+/** Largest prediction-error level and bias accepted: a belief off by a factor of about 10 is already absurd. */
+export const MAX_PREDICTION_ERROR = 10;
 
 /** A built matrix, the notes to show, and the imported workflows it names, already loaded (pass them to `runCompare`). */
 export interface BuiltCompareMatrix {
@@ -119,6 +184,7 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
       seed: choices.seed ?? 1,
       baselinePlanner: DEFAULT_BASELINE_PLANNER,
       platform: choices.platform ?? 'default',
+      ...beliefTruthFields(choices),
     },
     notes,
     warnings: imported.warnings,

@@ -3,7 +3,7 @@ import { resources } from '../../core/resources.js';
 import { MEDIAN, percentile, type Sla } from '../../core/sla.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
 import { formatTable } from '../cli/table.js';
-import { checkPositiveInteger, DEFAULT_HISTORY_RUNS } from './build-matrix.js';
+import { beliefTruthFields, checkPositiveInteger, DEFAULT_HISTORY_RUNS, type BeliefTruthChoices } from './build-matrix.js';
 import { resolveWorkloads } from './choices.js';
 import type { CompareMatrix, PlannerVariant } from './matrix.js';
 import { formatPct } from './report-table.js';
@@ -38,7 +38,7 @@ export interface HeadlineRoles {
 }
 
 /** Choices the headline experiment leaves to the user. */
-export interface HeadlineChoices {
+export interface HeadlineChoices extends BeliefTruthChoices {
   readonly workloads?: readonly string[];
   readonly slas?: readonly Sla[];
   readonly runs?: number;
@@ -74,6 +74,7 @@ export function headlineMatrix(choices: HeadlineChoices = {}): { matrix: Compare
     seed: choices.seed ?? 1,
     baselinePlanner: wukong,
     platform: choices.platform ?? 'default',
+    ...beliefTruthFields(choices),
   };
   const roles = { wukong, uniform: 'uniform', optimizedNonUniform: 'non-uniform-opt' };
   return { matrix, roles };

@@ -2,6 +2,7 @@ import type { OptimizationPassName } from '../../planners/planner.js';
 import type { ResourceConfig } from '../../core/resources.js';
 import type { Seed } from '../../core/random.js';
 import type { Sla } from '../../core/sla.js';
+import type { CompareTruthSpec } from '../../core/compare-results.js';
 
 /**
  * One workload of a comparison: a built-in workload and the parameters overriding its defaults, or (with `workflow`)
@@ -44,8 +45,8 @@ export type HistorySource =
   | { readonly kind: 'dir'; readonly path: string };
 
 /**
- * A comparison: every workload × SLA × planner variant, each planned once and simulated `runs` times. Plain data, so
- * it is written into the results as is.
+ * A comparison: every workload × prediction-error level × SLA × planner variant, each planned once and simulated
+ * `runs` times against the workload's truth. Plain data, so it is written into the results as is.
  */
 export interface CompareMatrix {
   readonly workloads: readonly WorkloadSpec[];
@@ -60,6 +61,14 @@ export interface CompareMatrix {
   readonly baselinePlanner: string;
   /** Platform model: `default`, or the path of a JSON file overriding the defaults. */
   readonly platform: string;
+  /** What plans are graded against (`experiments/compare/truth.ts`); `auto`: replay held-out runs, else generator. */
+  readonly truth: CompareTruthSpec;
+  /** Prediction-error levels (coefficient of variation of the belief's per-function error); `[0]` plans on the training predictions. */
+  readonly predictionErrors: readonly number[];
+  /** Systematic bias of the belief's execution times at every level, a fraction (`experiments/compare/belief.ts`). */
+  readonly predictionBias: number;
+  /** Execution-time factor of the belief per function (a deliberately wrong prediction). */
+  readonly beliefScale: Readonly<Record<string, number>>;
 }
 
 /** Suffix of a variant that applies every available optimization pass, as the reference's `-opt` planners did. */

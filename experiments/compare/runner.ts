@@ -1,11 +1,11 @@
 import { createPredictions } from '../../core/predictions/index.js';
 import type { Workflow } from '../../core/workflow.js';
-import { resources as makeResources, type ResourceConfig } from '../../core/resources.js';
+import { resourceKey, resources as makeResources, type ResourceConfig } from '../../core/resources.js';
 import { formatSla } from '../../core/sla.js';
 import type { Planner } from '../../planners/planner.js';
 import { loadPlanner, runPlanner } from '../../planners/registry.js';
 import { simulatorEstimator } from '../../planners/simulator-estimator.js';
-import { sampledDurations } from '../../simulator/duration-sources.js';
+import { truthLowerBounds, type TruthLowerBounds } from '../../simulator/lower-bounds.js';
 import { loadPlatformModel } from '../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import type { PlatformModel } from '../../simulator/platform-model.js';
@@ -17,7 +17,10 @@ import { loadHistories } from './history.js';
 import type { CompareMatrix, WorkloadSpec } from './matrix.js';
 import { matrixWorkflowSources, type WorkflowSources } from './workflows.js';
 import type { CompareResults, CompareRunRow, CompareTiming } from './results.js';
-import { RUN_STREAM_PATTERN, runDurationRngs, runPlatformSeed, type RunKey } from './seeds.js';
+import { RUN_STREAM_PATTERN, truthPlatformSeed, type RunKey } from './seeds.js';
+import { resolveTruth } from './truth.js';
+import { perturbedBelief } from './belief.js';
+import type { CompareTruthRecord } from '../../core/compare-results.js';
 import { toolkitVersion } from './version.js';
 
 /** Where a comparison is: steps done of the total (one per history, per plan and per simulated run). */
@@ -41,17 +44,18 @@ export interface RunCompareOptions {
   readonly workflowSources?: WorkflowSources;
 }
 
-/** Steps a matrix takes: per workload its history, then per (SLA, variant) one plan and `runs` simulations. */
+/** Steps a matrix takes: per workload its history, then per (error level, SLA, variant) one plan and `runs` simulations. */
 export function compareSteps(matrix: CompareMatrix): number {
-  return matrix.workloads.length * (1 + matrix.slas.length * matrix.variants.length * (1 + matrix.runs));
+  return matrix.workloads.length * (1 + matrix.predictionErrors.length * matrix.slas.length * matrix.variants.length * (1 + matrix.runs));
 }
 
 /**
- * Runs a comparison: per workload (built-in, or imported with `--workflow`) one history and its predictions; per
- * (SLA, planner variant) one plan (the planner and its optimization passes, estimated by the simulator in
- * expected-value mode) and `runs` simulations with
- * durations sampled from the history. Every random stream is split by name from the matrix seed, so the numbers of a
- * cell depend only on the seed, its workload, SLA and variant: adding a variant or a workload changes no other cell.
+ * Runs a comparison. Per workload (built-in, or imported with `--workflow`): one history, split into the training runs
+ * the belief (predictions) is made from and the truth plans are graded against (`truth.ts`). Per prediction-error
+ * level, SLA and planner variant: one plan (the planner and its optimization passes on the belief, estimated by the
+ * simulator in expected-value mode), then `runs` simulations against the truth. Simulated run i of a workload draws
+ * the same truth for every level, SLA and variant (common random numbers), so identical plans give identical runs.
+ * Every random stream is split by name from the matrix seed: adding a variant or a workload changes no other cell.
  */
 export async function runCompare(matrix: CompareMatrix, options: RunCompareOptions = {}): Promise<CompareResults> {
   const startMs = performance.now();
@@ -71,66 +75,95 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
   const planning: CompareTiming['planning'][number][] = [];
   const historyRuns: Record<string, number> = {};
   const historySeeds: Record<string, number> = {};
+  const truthRecords: Record<string, CompareTruthRecord> = {};
   for (const spec of matrix.workloads) {
-    const workflow = spec.workflow ? sources.get(spec.workflow.path)!.workflow : builtInWorkflow(spec);
+    const source = spec.workflow ? sources.get(spec.workflow.path)! : undefined;
+    const workflow = source ? source.workflow : builtInWorkflow(spec);
     const history = histories.get(spec.name)!;
-    historyRuns[spec.name] = history.runs.length;
+    const truth = resolveTruth({
+      spec,
+      workflow,
+      runs: history.runs,
+      recorded: history.seed === undefined,
+      ...(source ? { imported: source.imported } : {}),
+      truth: matrix.truth,
+      seed: matrix.seed,
+      platform,
+    });
+    historyRuns[spec.name] = truth.training.length;
+    truthRecords[spec.name] = truth.record;
     if (history.seed !== undefined) historySeeds[spec.name] = history.seed;
-    const predictions = createPredictions(history.runs, { workflow: workflow.name });
+    const training = createPredictions(truth.training, { workflow: workflow.name });
+    const boundsCache = new Map<string, TruthLowerBounds>();
+    const boundsOf = (run: number, offered: readonly ResourceConfig[]): TruthLowerBounds => {
+      const key = `${run}/${offered.map(resourceKey).join(',')}`;
+      let bounds = boundsCache.get(key);
+      if (!bounds) boundsCache.set(key, (bounds = truthLowerBounds(workflow, truth.sample(run, training).source, offered)));
+      return bounds;
+    };
     step(spec.name);
 
-    for (const sla of matrix.slas) {
-      const slaName = formatSla(sla);
-      const estimate = simulatorEstimator(workflow, predictions, sla, platform);
-      for (const variant of matrix.variants) {
-        const planner = planners.get(variant.label)!;
-        const configs = strongestFirst(variant.resources ?? planner.defaultMemoryMb.map((memoryMb) => makeResources(memoryMb)));
-        const ctx = { predictions, sla, resources: configs, estimate, optimizations: variant.optimizations };
-        const planStartMs = performance.now();
-        const plan = runPlanner(planner, workflow, ctx);
-        planning.push({ workload: spec.name, sla: slaName, variant: variant.label, planningMs: performance.now() - planStartMs });
-        // Estimated again rather than read from `predictedMakespanMs`: not every planner sets it, and a pass may not
-        // update it.
-        const estimated = estimate(plan);
-        step(spec.name, variant.label);
-
-        for (let run = 0; run < matrix.runs; run++) {
-          const key: RunKey = { workload: spec.name, sla: slaName, variant: variant.label, run };
-          const durations = sampledDurations(predictions, platform, runDurationRngs(matrix.seed, key));
-          const runId = `${spec.name}-${slaName}-${variant.label}-r${run}`;
-          const { summary } = simulate(workflow, plan, { platform, durations, seed: runPlatformSeed(matrix.seed, key), runId });
-          rows.push({
-            ...key,
-            runId,
-            status: summary.status,
-            makespanMs: summary.makespanMs,
-            gbSeconds: summary.billing.gbSeconds,
-            vcpuSeconds: summary.billing.vcpuSeconds,
-            costUsd: summary.billing.totalUsd,
-            workersLaunched: summary.workersLaunched,
-            preWarms: summary.preWarms,
-            coldStarts: summary.coldStarts,
-            warmStarts: summary.warmStarts,
-            uploadedBytes: summary.uploadedBytes,
-            downloadedBytes: summary.downloadedBytes,
-            storageOps: summary.storageOps,
-            storageMb: (summary.uploadedBytes + summary.downloadedBytes) / 1e6,
-          });
+    for (const level of matrix.predictionErrors) {
+      const belief = perturbedBelief(training, matrix.seed, spec.name, { level, bias: matrix.predictionBias, scale: matrix.beliefScale });
+      for (const sla of matrix.slas) {
+        const slaName = formatSla(sla);
+        const estimate = simulatorEstimator(workflow, belief, sla, platform);
+        for (const variant of matrix.variants) {
+          const planner = planners.get(variant.label)!;
+          const configs = strongestFirst(variant.resources ?? planner.defaultMemoryMb.map((memoryMb) => makeResources(memoryMb)));
+          const ctx = { predictions: belief, sla, resources: configs, estimate, optimizations: variant.optimizations };
+          const planStartMs = performance.now();
+          const plan = runPlanner(planner, workflow, ctx);
+          planning.push({ workload: spec.name, sla: slaName, variant: variant.label, predictionError: level, planningMs: performance.now() - planStartMs });
+          // Estimated again rather than read from `predictedMakespanMs`: not every planner sets it, and a pass may not
+          // update it.
+          const estimated = estimate(plan);
           step(spec.name, variant.label);
+
+          for (let run = 0; run < matrix.runs; run++) {
+            const key: RunKey = { workload: spec.name, sla: slaName, variant: variant.label, run };
+            const { source: durations, truthRun } = truth.sample(run, training);
+            const runId = `${spec.name}-${slaName}-${variant.label}${level === 0 ? '' : `-e${level}`}-r${run}`;
+            const { summary } = simulate(workflow, plan, { platform, durations, seed: truthPlatformSeed(matrix.seed, spec.name, run), runId });
+            const bounds = boundsOf(run, configs);
+            rows.push({
+              ...key,
+              runId,
+              status: summary.status,
+              makespanMs: summary.makespanMs,
+              gbSeconds: summary.billing.gbSeconds,
+              vcpuSeconds: summary.billing.vcpuSeconds,
+              costUsd: summary.billing.totalUsd,
+              workersLaunched: summary.workersLaunched,
+              preWarms: summary.preWarms,
+              coldStarts: summary.coldStarts,
+              warmStarts: summary.warmStarts,
+              uploadedBytes: summary.uploadedBytes,
+              downloadedBytes: summary.downloadedBytes,
+              storageOps: summary.storageOps,
+              storageMb: (summary.uploadedBytes + summary.downloadedBytes) / 1e6,
+              predictionError: level,
+              truthRun,
+              lowerBoundMakespanMs: bounds.makespanMs,
+              lowerBoundGbSeconds: bounds.gbSeconds,
+            });
+            step(spec.name, variant.label);
+          }
+          cells.push({
+            workload: spec.name,
+            sla: slaName,
+            variant: variant.label,
+            planner: planner.name,
+            optimizations: variant.optimizations,
+            resources: configs,
+            tasks: workflow.tasks.size,
+            runs: matrix.runs,
+            predictionError: level,
+            estimatedMakespanMs: estimated.makespanMs,
+            estimatedGbSeconds: estimated.gbSeconds,
+            plannedWorkers: new Set([...plan.tasks.values()].flatMap((t) => (t.workerId === null ? [] : [t.workerId]))).size,
+          });
         }
-        cells.push({
-          workload: spec.name,
-          sla: slaName,
-          variant: variant.label,
-          planner: planner.name,
-          optimizations: variant.optimizations,
-          resources: configs,
-          tasks: workflow.tasks.size,
-          runs: matrix.runs,
-          estimatedMakespanMs: estimated.makespanMs,
-          estimatedGbSeconds: estimated.gbSeconds,
-          plannedWorkers: new Set([...plan.tasks.values()].flatMap((t) => (t.workerId === null ? [] : [t.workerId]))).size,
-        });
       }
     }
   }
@@ -140,6 +173,7 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
     matrix,
     seeds: { seed: matrix.seed, history: historySeeds, runStreams: RUN_STREAM_PATTERN },
     historyRuns,
+    truth: truthRecords,
     aggregates: aggregateCells(cells, rows, matrix.baselinePlanner),
     runs: rows,
     timing: { totalMs: performance.now() - startMs, planning },

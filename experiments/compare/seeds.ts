@@ -11,7 +11,7 @@ export function historySeed(seed: Seed, workload: string): number {
   return rngFor(seed, `compare/history/${workload}`).int(SEED_RANGE);
 }
 
-/** Identifies one simulated run of the matrix; the random streams of the run derive from it alone. */
+/** Identifies one simulated run of the matrix. */
 export interface RunKey {
   readonly workload: string;
   readonly sla: string;
@@ -19,23 +19,37 @@ export interface RunKey {
   readonly run: number;
 }
 
-/** The stream-name pattern of a run, documented in the results. */
-export const RUN_STREAM_PATTERN = 'compare/<workload>/<sla>/<variant>/run-<i>/<exec|output|startup|transfer|platform>';
+/**
+ * The stream-name pattern of a run's truth draw, documented in the results. It names the workload and the run index
+ * only, not the SLA, prediction-error level or variant: every plan of a workload is graded on the same draws
+ * (common random numbers), so two identical plans give identical runs.
+ */
+export const RUN_STREAM_PATTERN = 'compare/<workload>/truth/run-<i>/<tasks|startup|transfer|platform>';
 
-function runComponent(key: RunKey, stream: string): string {
-  return `compare/${key.workload}/${key.sla}/${key.variant}/run-${key.run}/${stream}`;
+function truthComponent(workload: string, run: number, stream: string): string {
+  return `compare/${workload}/truth/run-${run}/${stream}`;
 }
 
-/**
- * The duration streams of one run, split per (workload, SLA, variant, run): adding a variant or a run never changes
- * the draws of another.
- */
-export function runDurationRngs(seed: Seed, key: RunKey): { exec: Rng; output: Rng; startup: Rng; transfer: Rng } {
-  const rng = (stream: string) => rngFor(seed, runComponent(key, stream));
-  return { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') };
+/** The truth streams of simulated run `run` of a workload: per-task draws, start-up and transfer noise. */
+export function truthRngs(seed: Seed, workload: string, run: number): { tasks: Rng; startup: Rng; transfer: Rng } {
+  const rng = (stream: string) => rngFor(seed, truthComponent(workload, run, stream));
+  return { tasks: rng('tasks'), startup: rng('startup'), transfer: rng('transfer') };
 }
 
 /** The seed of the simulator's own platform noise (counter, notification and storage latencies) for one run. */
-export function runPlatformSeed(seed: Seed, key: RunKey): number {
-  return rngFor(seed, runComponent(key, 'platform')).int(SEED_RANGE);
+export function truthPlatformSeed(seed: Seed, workload: string, run: number): number {
+  return rngFor(seed, truthComponent(workload, run, 'platform')).int(SEED_RANGE);
+}
+
+/** The stream that chooses a workload's held-out runs. */
+export function splitRng(seed: Seed, workload: string): Rng {
+  return rngFor(seed, `compare/${workload}/split`);
+}
+
+/**
+ * The stream of a function's belief error: one standard normal per function, shared by every error level, so the
+ * levels scale one perturbation rather than drawing a new one each.
+ */
+export function beliefErrorRng(seed: Seed, workload: string, functionName: string): Rng {
+  return rngFor(seed, `compare/${workload}/belief-error/${functionName}`);
 }

@@ -113,8 +113,9 @@ describe('bench compare --workflow (runner)', () => {
     const built = await buildCompareMatrix({ ...base, workflows: [fanOutFile] });
     expect(built.matrix.workloads.map((w) => w.name)).toEqual(['tree_reduction', 'fan-out']);
     const mixed = await runCompare(built.matrix, { workflowSources: built.workflowSources });
-    // --history-runs extends the imported history too: the recorded run plus two synthetic ones.
-    expect(mixed.historyRuns).toEqual({ tree_reduction: 3, 'fan-out': 3 });
+    // --history-runs extends the imported history too: the recorded run (held out for replay) plus two synthetic
+    // ones (the training runs).
+    expect(mixed.historyRuns).toEqual({ tree_reduction: 3, 'fan-out': 2 });
     // Every random stream is split by workload name, so adding a workflow leaves the built-in cells as they were.
     const tree = (r: typeof alone) => JSON.stringify(r.runs.filter((row) => row.workload === 'tree_reduction'));
     expect(tree(mixed)).toBe(tree(alone));
@@ -128,11 +129,13 @@ describe('bench compare --workflow (runner)', () => {
     const quiet = await run({ historyRuns: 6, noiseCv: 0 });
     const noisy = await run({ historyRuns: 6, noiseCv: 0.5 });
     expect(quiet.built.matrix.workloads[0]!.workflow).toEqual({ path: fanOutDir, historyRuns: 6, noiseCv: 0 });
-    expect(quiet.results.historyRuns).toEqual({ 'fan-out': 6 });
+    expect(quiet.results.historyRuns).toEqual({ 'fan-out': 5 });
     // Regenerated, so seeded from the matrix seed even though the directory has a history.jsonl.
     expect(quiet.results.seeds.history).toEqual({ 'fan-out': historySeed(5, 'fan-out') });
-    // Noise in the history widens the sampled execution times, so the simulated makespans differ.
-    expect(noisy.results.runs.map((r) => r.makespanMs)).not.toEqual(quiet.results.runs.map((r) => r.makespanMs));
+    // Noise in the history changes the belief (the estimate), not the truth: both replay the recorded run.
+    expect(noisy.results.aggregates[0]!.estimatedMakespanMs).not.toBe(quiet.results.aggregates[0]!.estimatedMakespanMs);
+    expect(noisy.results.truth['fan-out']!.replayRunIds).toEqual(['fan-out-recorded']);
+    expect(quiet.results.truth['fan-out']!.replayRunIds).toEqual(['fan-out-recorded']);
   });
 
   it('without --workflow nothing changes: the six built-in workloads, no imported workflow', async () => {

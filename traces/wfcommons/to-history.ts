@@ -47,15 +47,8 @@ export function importedHistory(imported: ImportedWorkflow, options: ImportedHis
   if (configs.length === 0) throw new ConfigError('resources must list at least one configuration');
   const seed = options.seed ?? 1;
   const platform = options.platform ?? SYNTHETIC_PLATFORM;
-  // A log-normal with CV c has sigma = sqrt(ln(1 + c²)).
-  const sigma = Math.sqrt(Math.log(1 + noiseCv * noiseCv));
   // Only synthetic runs draw from the behaviour model; the recorded run alone (the default) needs none.
-  const behaviours = new Map<string, FunctionBehaviour>();
-  if (runs > 1) {
-    for (const task of imported.tasks.values()) {
-      behaviours.set(task.id, behaviour({ baseExecMs: task.cpuMsAt1Vcpu, parallelism: task.parallelism, execNoiseSigma: sigma, outputFixedBytes: task.outputBytes }));
-    }
-  }
+  const behaviours = runs > 1 ? importedBehaviours(imported, noiseCv) : new Map<string, FunctionBehaviour>();
 
   const records: TraceRecord[] = [];
   for (let run = 0; run < runs; run++) {
@@ -67,7 +60,7 @@ export function importedHistory(imported: ImportedWorkflow, options: ImportedHis
       recorded ? imported.tasks.get(taskId)!.execMs : sampleExecMs(behaviours.get(taskId)!, 0, config, execRng);
     const runRecords = generateRun(imported, {
       runId: `${imported.name}-${recorded ? 'recorded' : `s${String(seed)}-r${run}`}`,
-      planner: recorded ? 'wfcommons-import' : 'synthetic',
+      planner: recorded ? RECORDED_RUN_PLANNER : 'synthetic',
       platformName: recorded ? `wfcommons:${imported.declaredVersion}` : 'synthetic:wfcommons',
       seed,
       params: { resources: resourceKey(config), noiseCv: recorded ? 0 : noiseCv, run },
@@ -82,6 +75,24 @@ export function importedHistory(imported: ImportedWorkflow, options: ImportedHis
   }
   return records;
 }
+
+/**
+ * The behaviour model of each task of an imported instance, by task id: its CPU time at one vCPU and parallelism
+ * (`to-workflow.ts`), log-normal execution-time noise of coefficient of variation `noiseCv`, and its recorded output
+ * size, fixed by the instance's data. What the synthetic runs and the `generator` truth draw from.
+ */
+export function importedBehaviours(imported: ImportedWorkflow, noiseCv: number = DEFAULT_NOISE_CV): Map<string, FunctionBehaviour> {
+  // A log-normal with CV c has sigma = sqrt(ln(1 + c²)).
+  const sigma = Math.sqrt(Math.log(1 + noiseCv * noiseCv));
+  const behaviours = new Map<string, FunctionBehaviour>();
+  for (const task of imported.tasks.values()) {
+    behaviours.set(task.id, behaviour({ baseExecMs: task.cpuMsAt1Vcpu, parallelism: task.parallelism, execNoiseSigma: sigma, outputFixedBytes: task.outputBytes }));
+  }
+  return behaviours;
+}
+
+/** The header `planner` of an imported instance's recorded run (the synthetic runs say `synthetic`). */
+export const RECORDED_RUN_PLANNER = 'wfcommons-import';
 
 interface RunSetup {
   readonly runId: string;

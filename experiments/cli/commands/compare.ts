@@ -12,7 +12,9 @@ import type { WorkflowSources } from '../../compare/workflows.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
 import { writeCompareReport } from '../../../reports/write-report.js';
 import { UsageError } from '../errors.js';
-import { listOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { factorsOption, listOption, numberListOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
+import { DEFAULT_HOLDOUT_FRACTION } from '../../compare/truth.js';
 import { printReportOutput } from './report.js';
 
 /** Experiments `--experiment` can name. */
@@ -36,6 +38,12 @@ interface CompareArgs {
   experiment?: string;
   progress?: boolean;
   report?: string;
+  truth?: string;
+  holdout?: number;
+  'replay-run'?: string;
+  'prediction-error'?: string[];
+  'prediction-bias'?: number;
+  'belief-scale'?: string[];
 }
 
 /**
@@ -73,6 +81,19 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of histories and simulations' })
       .option('history', { type: 'string', describe: 'trace file or directory to predict from (default: a generated history per workload)' })
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
+      .option('truth', {
+        type: 'string',
+        describe: `what plans are graded against: ${TRUTH_CHOICES.join(', ')} (default auto: held-out recorded runs when the history has them, else fresh draws from the workload's own model; predictions is self-evaluation)`,
+      })
+      .option('holdout', { type: 'number', describe: `runs of each history held out from training for replay (default: ${DEFAULT_HOLDOUT_FRACTION * 100}% of a recorded history, none of a generated one unless --truth replay)` })
+      .option('replay-run', { type: 'string', describe: "the one run to hold out and replay (default for an imported instance: its recorded run)" })
+      .option('prediction-error', {
+        type: 'string',
+        array: true,
+        describe: 'plan on a belief perturbed per function by log-normal error of these CVs, comma list (e.g. 0,0.1,0.25,0.5; default 0)',
+      })
+      .option('prediction-bias', { type: 'number', describe: 'systematic bias of the perturbed belief (0.2: every function believed 20% slower; default 0)' })
+      .option('belief-scale', { type: 'string', array: true, describe: "multiply one function's believed execution time, function=factor list (e.g. work=0.5)" })
       .option('json', { type: 'boolean', default: false, describe: 'print the results (and headline) as JSON instead of tables' })
       .option('csv', { type: 'string', describe: 'write one row per workload, SLA and variant (means, stds, Δ%) to this file' })
       .option('experiment', { type: 'string', describe: `a predefined experiment (${COMPARE_EXPERIMENTS.join(', ')})` })
@@ -89,6 +110,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       ...(args['history-runs'] !== undefined ? { historyRuns: args['history-runs'] } : {}),
       ...(args.history ? { historyPath: args.history } : {}),
       ...(args.platform ? { platform: args.platform } : {}),
+      ...(args.truth !== undefined ? { truth: args.truth as TruthChoice } : {}),
+      ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
+      ...(args['replay-run'] !== undefined ? { replayRun: String(args['replay-run']) } : {}),
+      ...(args['prediction-error'] !== undefined ? { predictionErrors: numberListOption(args['prediction-error'], '--prediction-error') } : {}),
+      ...(args['prediction-bias'] !== undefined ? { predictionBias: args['prediction-bias'] } : {}),
+      ...(args['belief-scale'] !== undefined ? { beliefScale: factorsOption(args['belief-scale'], '--belief-scale') } : {}),
       seed,
     };
 
