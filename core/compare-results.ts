@@ -92,6 +92,8 @@ export interface CompareTruthRecord {
   readonly replayRunIds: readonly string[];
   /** A replayed run is also a training run (an imported instance whose history is its recorded run alone). */
   readonly inSample: boolean;
+  /** The built-in workload's parameters as read from a recorded history's run headers, where they were taken from. */
+  readonly workloadParams?: Readonly<Record<string, number>>;
 }
 
 /** One simulated run of one (workload, SLA, variant). */
@@ -270,6 +272,7 @@ const truthRecordSchema = z.object({
   trainingRunIds: z.array(z.string()),
   replayRunIds: z.array(z.string()),
   inSample: z.boolean(),
+  workloadParams: z.record(z.string(), finite).optional(),
 });
 
 const matrixSchema = z.object({

@@ -159,6 +159,11 @@ export class LocalRuntime {
     }
   }
 
+  /** Stops every idle worker process, so the next run's workers all start cold (`LambdaGateway.reclaimIdle`). */
+  async reclaimIdle(): Promise<void> {
+    await this.gateway.reclaimIdle();
+  }
+
   /** Stops every worker process, the gateway, and the private Redis if this runtime started one. */
   async close(): Promise<void> {
     this.invoker.close();

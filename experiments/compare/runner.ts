@@ -1,4 +1,6 @@
+import { ConfigError } from '../../core/errors.js';
 import { createPredictions } from '../../core/predictions/index.js';
+import type { TraceRun } from '../../core/trace-records.js';
 import type { Workflow } from '../../core/workflow.js';
 import { resourceKey, resources as makeResources, type ResourceConfig } from '../../core/resources.js';
 import { formatSla } from '../../core/sla.js';
@@ -76,9 +78,24 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
   const historyRuns: Record<string, number> = {};
   const historySeeds: Record<string, number> = {};
   const truthRecords: Record<string, CompareTruthRecord> = {};
+  // A recorded history of a built-in workload was run with some parameters (the local runtime's are smaller than the
+  // defaults); replaying it needs the same DAG, so they are taken from the runs' headers unless given.
+  const recordedParams = new Map(
+    matrix.workloads.flatMap((spec) => {
+      const params = matrix.history.kind === 'dir' && !spec.workflow ? recordedWorkloadParams(spec, histories.get(spec.name)!.runs) : undefined;
+      return params ? [[spec.name, params] as const] : [];
+    }),
+  );
+  const workflows = new Map(
+    matrix.workloads.map((spec) => [
+      spec.name,
+      spec.workflow ? sources.get(spec.workflow.path)!.workflow : builtInWorkflow({ ...spec, params: recordedParams.get(spec.name) ?? spec.params }),
+    ]),
+  );
+  checkBeliefScale(matrix, [...workflows.values()]);
   for (const spec of matrix.workloads) {
     const source = spec.workflow ? sources.get(spec.workflow.path)! : undefined;
-    const workflow = source ? source.workflow : builtInWorkflow(spec);
+    const workflow = workflows.get(spec.name)!;
     const history = histories.get(spec.name)!;
     const truth = resolveTruth({
       spec,
@@ -91,7 +108,8 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
       platform,
     });
     historyRuns[spec.name] = truth.training.length;
-    truthRecords[spec.name] = truth.record;
+    const params = recordedParams.get(spec.name);
+    truthRecords[spec.name] = params ? { ...truth.record, workloadParams: params } : truth.record;
     if (history.seed !== undefined) historySeeds[spec.name] = history.seed;
     const training = createPredictions(truth.training, { workflow: workflow.name });
     const boundsCache = new Map<string, TruthLowerBounds>();
@@ -178,6 +196,36 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
     runs: rows,
     timing: { totalMs: performance.now() - startMs, planning },
   };
+}
+
+/** Every function `--belief-scale` names must be a function of some workload, else the scale would silently do nothing. */
+function checkBeliefScale(matrix: CompareMatrix, workflows: readonly Workflow[]): void {
+  const functions = new Set(workflows.flatMap((w) => [...w.tasks.values()].map((t) => t.functionName)));
+  for (const fn of Object.keys(matrix.beliefScale)) {
+    if (!functions.has(fn)) {
+      const known = [...functions].sort();
+      const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, … (${known.length} in all)` : '');
+      throw new ConfigError(`--belief-scale: no workload of the comparison has a function '${fn}' (functions: ${shown})`);
+    }
+  }
+}
+
+/**
+ * The parameters a recorded history of a built-in workload was run with, read from its run headers: when no
+ * parameter is given and every run records the same value for each of the workload's parameters that any run
+ * records. Undefined otherwise (the workload's defaults or the given parameters apply).
+ */
+function recordedWorkloadParams(spec: WorkloadSpec, runs: readonly TraceRun[]): Record<string, number> | undefined {
+  if (Object.keys(spec.params).length > 0 || runs.length === 0) return undefined;
+  const params: Record<string, number> = {};
+  for (const param of getWorkload(spec.name).params) {
+    const values = new Set(runs.map((r) => r.header.params?.[param.name]));
+    // Runs that disagree are not one DAG: leave the parameters to the user rather than guess.
+    if (values.size !== 1) return undefined;
+    const [value] = values;
+    if (typeof value === 'number') params[param.name] = value;
+  }
+  return Object.keys(params).length > 0 ? params : undefined;
 }
 
 /** A built-in workload's workflow with the spec's parameters. */

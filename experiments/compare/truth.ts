@@ -173,9 +173,10 @@ function describe(kind: TruthKind, ctx: TruthContext, heldOut: readonly TraceRun
   if (kind === 'predictions') return "predictions: draws from the planner's own predictions (self-evaluation: a wrong prediction cannot hurt a plan)";
   if (kind === 'generator') {
     return ctx.imported
-      ? "generator: fresh per-task draws around the instance's recorded runtimes (import noise model)"
-      : "generator: fresh per-task draws from the workload's behaviour model";
+      ? "generator: fresh per-task draws around the instance's recorded runtimes (import noise model); start-ups and transfers from the platform model"
+      : "generator: fresh per-task draws from the workload's behaviour model; start-ups and transfers from the platform model";
   }
   const what = heldOut.length === 1 ? `recorded run ${heldOut[0]!.header.runId}` : `${heldOut.length} held-out recorded runs`;
-  return `replay: ${what}, task by task${inSample ? ' (also the training run: the instance has one recorded run)' : ', never seen by the planner'}`;
+  const seen = inSample ? ' (also the training run: the instance has one recorded run)' : ', never seen by the planner';
+  return `replay: ${what}, task by task${seen}; start-ups and transfers from the platform model`;
 }

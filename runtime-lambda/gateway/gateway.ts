@@ -546,6 +546,22 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
   }
 
   /**
+   * Stops every idle instance at once, as if its keep-alive had expired: the next invocation of each function starts
+   * cold. Lets a trace collection start every run from no live instance, as the reference's runner did.
+   */
+  async reclaimIdle(): Promise<void> {
+    const stops: Promise<void>[] = [];
+    for (const fn of this.functions.values()) {
+      for (const instance of fn.idle.splice(0)) {
+        clearTimeout(fn.keepAliveTimers.get(instance));
+        fn.keepAliveTimers.delete(instance);
+        stops.push(instance.shutdown(this.options.shutdownGraceMs));
+      }
+    }
+    await Promise.all(stops);
+  }
+
+  /**
    * Stops the gateway: drops queued Event attempts and pending retries (noted), stops every instance (SIGTERM, then
    * SIGKILL after shutdownGraceMs; running invocations end as Runtime.ExitError), removes the cgroups and stops
    * listening.

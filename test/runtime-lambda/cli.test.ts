@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompareResults } from '../../core/compare-results.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 import { readTraces } from '../../traces/trace-io.js';
 import { startTestRedis } from '../support/redis-server.js';
@@ -70,5 +71,31 @@ describe('bench traces collect --runtime local', () => {
     const runs = groupRuns(text.trim().split('\n').map((line) => JSON.parse(line))).runs;
     expect(runs.map((r) => r.header.planner).sort()).toEqual(['uniform', 'wukong']);
     expect(runs.every((r) => r.end?.status === 'completed' && r.tasks.length === 8)).toBe(true);
+  });
+
+  it('bench compare --truth replay grades plans against a collected real run the planners never saw', { timeout: 60_000 }, async () => {
+    const history = join(dir, 'traces');
+    const out = await bench('compare', '--truth', 'replay', '--history', history, '--workloads', 'wordcount', '--planners', 'wukong,uniform', '--optimizations', 'none', '--runs', '2', '--json');
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const results = JSON.parse(out.stdout) as CompareResults;
+    const truth = results.truth.wordcount!;
+    // Two real runs: one held out for replay, one to learn from; the DAG's parameters come from the runs' headers.
+    expect(truth).toMatchObject({ kind: 'replay', selfEvaluation: false, inSample: false, workloadParams: { chunks: 4 } });
+    expect(truth.replayRunIds).toHaveLength(1);
+    expect(truth.trainingRunIds).toHaveLength(1);
+    expect(truth.trainingRunIds).not.toContain(truth.replayRunIds[0]);
+    expect(results.runs.every((r) => r.status === 'completed' && r.truthRun === truth.replayRunIds[0])).toBe(true);
+    expect(results.runs.every((r) => r.makespanMs >= r.lowerBoundMakespanMs!)).toBe(true);
+
+    const [picked, missing] = await Promise.all([
+      bench('compare', '--replay-run', truth.trainingRunIds[0]!, '--history', history, '--workloads', 'wordcount', '--planners', 'uniform', '--optimizations', 'none', '--runs', '1', '--json'),
+      bench('compare', '--replay-run', 'no-such-run', '--history', history, '--workloads', 'wordcount', '--runs', '1'),
+    ]);
+    expect(picked.code).toBe(0);
+    expect((JSON.parse(picked.stdout) as CompareResults).truth.wordcount!.replayRunIds).toEqual(truth.trainingRunIds);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--replay-run 'no-such-run': workload 'wordcount' has no such run; its runs: wordcount-/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
   });
 });

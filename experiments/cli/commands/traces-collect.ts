@@ -13,8 +13,8 @@ import { checkRuntime } from './run.js';
 
 /**
  * `bench traces collect`: fills DIR/<workload>.jsonl with real runs through the local gateway — `--runs` per workload ×
- * planner, each planned from the synthetic history, each with its own static inputs — in the common trace format
- * (check with `bench traces validate DIR`).
+ * planner, each planned from the synthetic history, each with its own static inputs, each starting with no warm
+ * worker unless `--keep-warm` — in the common trace format (check with `bench traces validate DIR`).
  */
 export function tracesCollectCommand(yargs: Argv): Argv {
   return yargs.command(
@@ -28,6 +28,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
         .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
         .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
         .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
+        .option('keep-warm', { type: 'boolean', default: false, describe: 'let a run reuse the warm workers of the one before (default: every run starts with none)' })
         .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the static inputs (run i uses <seed>/<planner>/<i>)' })
         .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory' }),
     async (args) => {
@@ -46,6 +47,9 @@ export function tracesCollectCommand(yargs: Argv): Argv {
           for (const planner of planners) {
             const local = await planLocal(probe.workflow, history, planner, optimizations, DEFAULT_PLATFORM_MODEL);
             for (let i = 0; i < args.runs; i++) {
+              // Every run starts from no live worker unless asked otherwise: runs are then independent samples (what
+              // a held-out replay assumes), and each holds cold start-ups for the predictions to learn from.
+              if (!args['keep-warm']) await runtime.reclaimIdle();
               const seed = `${args.seed}/${planner}/${i}`;
               const instance = localWorkload(name, seed);
               const result = await runtime.run({
