@@ -25,14 +25,19 @@ figure{margin:1.5em 0;display:inline-block;vertical-align:top;margin-right:2em}
 figure .chart{border:1px solid #eee}figcaption{font-size:.85em;color:#444;max-width:520px}
 table{border-collapse:collapse;margin:1em 0;font-size:.85em}caption{text-align:left;font-style:italic;padding:.3em 0}
 th,td{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left}th{background:#f6f6f6}.num{text-align:right;font-variant-numeric:tabular-nums}
-pre{background:#f6f6f6;padding:.6em;overflow-x:auto}code{font-size:.9em}`;
+pre{background:#f6f6f6;padding:.6em;overflow-x:auto}code{font-size:.9em}
+.warning{border:2px solid #D55E00;background:#FDF0E8;padding:.6em .8em}.warning strong{color:#A33F00;letter-spacing:.03em}`;
 
 /**
  * The report as one self-contained HTML page: styles inline, each chart's SVG inlined (ids prefixed so charts do not
  * collide), no script and no external resource, so it opens offline and can be mailed as one file.
  */
 export function renderHtml(doc: ReportDocument, svgs: ReadonlyMap<string, string>): string {
-  const body: string[] = [`<h1>${escapeHtml(doc.title)}</h1>`, ...doc.intro.map((line) => `<p>${inline(line)}</p>`)];
+  const body: string[] = [
+    `<h1>${escapeHtml(doc.title)}</h1>`,
+    ...(doc.warnings ?? []).map((w) => `<p class="warning" role="alert"><strong>${escapeHtml(w.label)}:</strong> ${inline(w.text)}</p>`),
+    ...doc.intro.map((line) => `<p>${inline(line)}</p>`),
+  ];
   for (const section of doc.sections) {
     body.push(`<section><h2>${escapeHtml(section.heading)}</h2>`);
     for (const p of section.paragraphs ?? []) body.push(`<p>${inline(p)}</p>`);

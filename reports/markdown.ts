@@ -5,7 +5,18 @@ export interface ReportDocument {
   readonly title: string;
   /** Lines under the title: what the report is of and how to regenerate it. */
   readonly intro: readonly string[];
+  /**
+   * Warnings the reader must not miss (a self-evaluated comparison), shown right under the title before anything
+   * else: a label in capitals and its text.
+   */
+  readonly warnings?: readonly ReportWarning[];
   readonly sections: readonly ReportSection[];
+}
+
+/** A warning at the top of a report. */
+export interface ReportWarning {
+  readonly label: string;
+  readonly text: string;
 }
 
 /** One section of a report. */
@@ -38,7 +49,9 @@ export function markdownTable(table: TextTable): string {
 
 /** The report as Markdown; charts are linked as their PNG with the SVG and spec next to it. */
 export function renderMarkdown(doc: ReportDocument): string {
-  const parts: string[] = [`# ${doc.title}`, '', ...doc.intro];
+  const parts: string[] = [`# ${doc.title}`];
+  for (const w of doc.warnings ?? []) parts.push('', `> **${w.label}:** ${w.text}`);
+  parts.push('', ...doc.intro);
   for (const section of doc.sections) {
     parts.push('', `## ${section.heading}`);
     for (const p of section.paragraphs ?? []) parts.push('', p);

@@ -1,5 +1,6 @@
 import type { CompareResults } from '../core/compare-results.js';
 import type { TraceRun } from '../core/trace-records.js';
+import { aggregatesAtLevel, chartLevel } from './levels.js';
 import { isRealRun } from './trace-summary.js';
 
 /**
@@ -13,7 +14,8 @@ import { isRealRun } from './trace-summary.js';
  *   simulated makespan;
  * - compare results with real runs given alongside (`bench report results.json --real traces.jsonl`): each real
  *   run's makespan against the estimated makespan of the cell with its workload (= workflow), SLA and variant (= the
- *   run header's planner, as a variant label or a planner name without optimizations).
+ *   run header's planner, as a variant label or a planner name without optimizations), at the lowest
+ *   prediction-error level.
  */
 export interface PredictionErrorSample {
   /** What the line of the CDF groups: `<workflow> · <planner> · task` or `... · makespan`. */
@@ -74,7 +76,8 @@ export function predictionErrorsFromCompare(results: CompareResults, realRuns: r
   const samples: PredictionErrorSample[] = [];
   for (const real of realRuns.filter(isRealRun)) {
     const { workflow, planner, sla } = real.header;
-    const cells = results.aggregates.filter((a) => a.workload === workflow && a.sla === sla);
+    // A real run executes a plan made on the belief as trained: the lowest level's cell, not a perturbed one.
+    const cells = aggregatesAtLevel(results, chartLevel(results)).filter((a) => a.workload === workflow && a.sla === sla);
     const cell = cells.find((a) => a.variant === planner) ?? cells.find((a) => a.planner === planner && a.optimizations.length === 0);
     if (!cell) continue;
     samples.push(sample(`${workflow} · ${cell.variant} · makespan`, 'makespan', real.header.runId, real.header.runId, cell.estimatedMakespanMs, runMakespanMs(real)));

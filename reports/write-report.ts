@@ -2,18 +2,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompareResults } from '../core/compare-results.js';
 import type { TraceRun } from '../core/trace-records.js';
-import { runsCsv, summaryCsv, tasksCsv, traceRunsCsv } from './csv.js';
+import { compareCharts } from './compare-charts.js';
+import { runsCsv, sensitivityCsv, summaryCsv, tasksCsv, traceRunsCsv, truthCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportDocument, type ReportSection } from './markdown.js';
 import { predictionErrorsFromCompare, predictionErrorsFromTraces, type PredictionErrorSample } from './prediction-error.js';
 import { renderPng, renderSvg } from './render.js';
 import type { ChartWidth, ReportChart } from './specs/common.js';
+import { errorLevels, formatLevel } from './levels.js';
+import { sensitivityTables } from './sensitivity.js';
 import { ganttData, ganttSpec } from './specs/gantt.js';
-import { GB_SECONDS_BARS, MAKESPAN_BARS, metricBarsSpec } from './specs/metric-bars.js';
-import { paretoSpec } from './specs/pareto.js';
 import { predictionCdfSpec } from './specs/prediction-cdf.js';
-import { comparisonTables, parameterTable, traceRunTable } from './tables.js';
+import { compareTables, parameterTable, traceRunTable } from './tables.js';
 import { isRealRun, summarizeTraceRun } from './trace-summary.js';
+import { SELF_EVALUATION_LABEL, selfEvaluationWarning, truthOf, truthShort, truthTable } from './truth.js';
 
 /** Options of a report. */
 export interface ReportOptions {
@@ -44,55 +46,43 @@ const PREDICTION_SKIPPED =
 
 /**
  * Writes the report of a comparison to `dir`: `results.json` (the input, so the folder regenerates itself),
- * `runs.csv`, `summary.csv`, per chart its Vega-Lite spec, SVG and PNG, `report.md` and `report.html`.
+ * `runs.csv`, `summary.csv`, `truth.csv`, `sensitivity.csv` (several prediction-error levels only), per chart its
+ * Vega-Lite spec, SVG and PNG, `report.md` and `report.html`.
  */
 export async function writeCompareReport(results: CompareResults, dir: string, options: ReportOptions): Promise<ReportOutput> {
-  const panels = new Set(results.aggregates.map((a) => `${a.workload}\u0000${a.sla}`)).size;
-  const wide: ChartWidth = options.width ?? (panels > 2 ? 'double' : 'single');
   const baseline = results.matrix.baselinePlanner;
-  const charts: ReportChart[] = [
-    {
-      name: 'makespan',
-      title: 'Makespan per workload and planner',
-      caption: `Bars: mean makespan over ${results.matrix.runs} simulated run(s) per planner; error bars: ± one sample standard deviation. Each panel has its own y scale.`,
-      width: wide,
-      spec: metricBarsSpec(results, MAKESPAN_BARS, wide),
-    },
-    {
-      name: 'gb-seconds',
-      title: 'Resource usage per workload and planner',
-      caption: 'Bars: mean GB-s (memory × billed time of every worker) over runs; error bars: ± one sample standard deviation.',
-      width: wide,
-      spec: metricBarsSpec(results, GB_SECONDS_BARS, wide),
-    },
-    {
-      name: 'cost-makespan',
-      title: 'Cost against makespan',
-      caption: 'Each planner at its mean over runs, whiskers ± one sample standard deviation. Filled: Pareto-optimal (no other planner is both faster and cheaper); hollow: dominated; dashed: the Pareto front.',
-      width: wide,
-      spec: paretoSpec(results, wide),
-    },
-  ];
+  const { planners, sensitivity } = compareCharts(results, options.width);
+  const charts: ReportChart[] = [...planners, ...(sensitivity ? [sensitivity] : [])];
   const notes: string[] = [];
   const samples = options.realRuns ? predictionErrorsFromCompare(results, options.realRuns) : [];
   const predictionSection = predictionErrorSection(samples, charts, options.width, notes, options.realRuns !== undefined);
+  const selfEvaluation = selfEvaluationWarning(results);
+  const levels = errorLevels(results);
 
   const doc: ReportDocument = {
     title: `Planner comparison: ${results.matrix.workloads.map((w) => w.name).join(', ')}`,
+    warnings: selfEvaluation ? [{ label: SELF_EVALUATION_LABEL, text: selfEvaluation }] : [],
     intro: [
-      `Toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(results.matrix.seed)}, ${results.matrix.runs} simulated run(s) per workload, SLA and planner.`,
-      `Δ columns: change of the mean against the ${baseline} variant of the same workload and SLA (same optimizations when there is one).`,
+      `Toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(results.matrix.seed)}, ${results.matrix.runs} simulated run(s) per workload, SLA, prediction-error level and planner.`,
+      `Graded against: ${results.matrix.workloads.map((w) => `${w.name}: ${truthShort(truthOf(results, w.name))}`).join('; ')} (see Truth and belief). ` +
+        `Prediction-error levels: ${levels.map(formatLevel).join(', ')}${levels.length > 1 ? ' (every table per level; the bar and Pareto charts at the lowest)' : ''}.`,
+      `Δ columns: change of the mean against the ${baseline} variant of the same workload, SLA and prediction-error level (same optimizations when there is one).`,
     ],
     sections: [
       { heading: 'Regenerate', paragraphs: regenerateText(options, 'results.json'), code: regenerateCode(options, join(dir, 'results.json'), dir) },
-      { heading: `Comparison against ${baseline}`, tables: comparisonTables(results) },
-      { heading: 'Charts', charts: charts.filter((c) => c.name !== 'prediction-error') },
+      { heading: 'Truth and belief', tables: [truthTable(results)] },
+      { heading: `Comparison against ${baseline}`, paragraphs: [QUALITY_COLUMNS], tables: compareTables(results) },
+      { heading: 'Charts', charts: planners },
+      sensitivitySection(results, sensitivity),
       predictionSection,
       { heading: 'Parameters', tables: [parameterTable(results, options.source)] },
       {
         heading: 'Data files',
         paragraphs: [
-          '`runs.csv`: one row per simulated run, values as in the results. `summary.csv`: per workload, SLA and planner the mean, sample std (n − 1), p50 and p95 (linear interpolation, type 7) of each metric over completed runs.',
+          '`runs.csv`: one row per simulated run (keyed by workload, SLA, prediction-error level, variant and run), values as in the results, with the truth kind, the replayed run and the lower bounds of its truth draw. ' +
+            '`summary.csv`: per workload, SLA, prediction-error level and planner the estimate error, SLA attainment, ratio to the lower bounds, the passes\' own effect, and the mean, sample std (n − 1), p50 and p95 (linear interpolation, type 7) of each metric over completed runs. ' +
+            '`truth.csv`: per workload the truth and the training runs.' +
+            (sensitivity ? ' `sensitivity.csv`: the data of the sensitivity chart.' : ''),
         ],
       },
     ],
@@ -106,8 +96,28 @@ export async function writeCompareReport(results: CompareResults, dir: string, o
   await write('results.json', JSON.stringify(results, null, 2) + '\n');
   await write('runs.csv', runsCsv(results));
   await write('summary.csv', summaryCsv(results));
+  await write('truth.csv', truthCsv(results));
+  if (sensitivity) await write('sensitivity.csv', sensitivityCsv(results));
   await finish(doc, charts, write);
   return { dir, files, charts, notes };
+}
+
+const QUALITY_COLUMNS =
+  'Per workload, SLA and prediction-error level two tables: the metrics against the baseline, then how each plan fared. ' +
+  "est. err: the planner's estimated makespan against the graded mean (negative: it promised less than it got). " +
+  'SLA met: share of runs (failed ones count as missed) within that estimate. ' +
+  'makespan/LB, GB-s/LB: mean over completed runs of the metric over the lower bound of its truth draw (critical path at the strongest offered resources with free start-ups and transfers; total work at the cheapest). ' +
+  'opt Δ: a variant with optimization passes against the same planner without them.';
+
+/** The sensitivity chart and its table with several prediction-error levels; with one, how to get them. */
+function sensitivitySection(results: CompareResults, chart: ReportChart | undefined): ReportSection {
+  if (!chart) {
+    return {
+      heading: 'Prediction-error sensitivity',
+      paragraphs: [`One prediction-error level (${errorLevels(results).map(formatLevel).join(', ')}) only, so there is no sensitivity to draw; \`bench compare --prediction-error 0,0.1,0.25,0.5\` plans each variant on increasingly wrong beliefs.`],
+    };
+  }
+  return { heading: 'Prediction-error sensitivity', charts: [chart], tables: sensitivityTables(results) };
 }
 
 /**

@@ -114,7 +114,8 @@ interface TaskProgress {
   inputBytes: number;
   outputBytes: number;
   execMs: number;
-  execEndMs: number;
+  /** When the execution that produced the output finished; undefined while no attempt has (none began, or all failed). */
+  execEndMs: number | undefined;
   endMs: number;
   readonly downloads: TransferRecord[];
   readonly uploads: TransferRecord[];
@@ -251,7 +252,7 @@ export function simulate(workflow: Workflow, plan: Plan, options: SimulationOpti
   const progress = (instance: Instance, taskId: string): TaskProgress => {
     let p = instance.tasks.get(taskId);
     if (!p) {
-      p = { attempt: 1, startMs: queue.nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, execEndMs: queue.nowMs, endMs: queue.nowMs, downloads: [], uploads: [], counterOps: [], publishOps: [] };
+      p = { attempt: 1, startMs: queue.nowMs, inputBytes: 0, outputBytes: 0, execMs: 0, execEndMs: undefined, endMs: queue.nowMs, downloads: [], uploads: [], counterOps: [], publishOps: [] };
       instance.tasks.set(taskId, p);
     }
     return p;
@@ -789,7 +790,10 @@ function buildRecords(
       purpose: instance.preWarm ? 'pre-warm' : 'tasks',
     });
     for (const [taskId, p] of instance.tasks) {
-      if (p.execEndMs === p.startMs && p.execMs === 0 && p.downloads.length === 0 && p.uploads.length === 0) continue;
+      // Nothing to record when no attempt finished here and nothing moved (a failed attempt has a record of its own).
+      // A finished task is recorded even when it took no time and moved nothing (a zero-runtime task whose inputs and
+      // output stayed on its worker): a run must hold a record of every task it ran, or it cannot be replayed.
+      if (p.execEndMs === undefined && p.downloads.length === 0 && p.uploads.length === 0) continue;
       const startMs = r3(p.startMs);
       const endMs = Math.max(startMs, r3(p.endMs));
       tasks.push({

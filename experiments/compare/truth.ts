@@ -20,7 +20,8 @@ import { splitRng, truthRngs } from './seeds.js';
  * and what the simulated world does (the truth). The split of a history:
  *
  * - A recorded history (`--history DIR`) holds out `DEFAULT_HOLDOUT_FRACTION` of its runs (rounded, at least one when
- *   it has two or more), chosen by a seeded shuffle of the runs sorted by id (`compare/<workload>/split`).
+ *   it has two or more) under `auto` or `replay` truth, chosen by a seeded shuffle of the runs sorted by id
+ *   (`compare/<workload>/split`); under `generator` or `predictions` it holds nothing out unless `--holdout` asks.
  * - A generated history holds nothing out unless `--truth replay` or `--holdout` asks: the workload's own model is the
  *   honest truth there.
  * - An imported WfCommons instance replays its recorded run; it is held out when the history has other (synthetic)
@@ -125,7 +126,10 @@ function splitRuns(ctx: TruthContext): { training: TraceRun[]; heldOut: TraceRun
       return rest.length > 0 ? { training: rest, heldOut: [recorded], inSample: false } : { training: [recorded], heldOut: [recorded], inSample: true };
     }
   }
-  const holdout = truth.holdout ?? defaultHoldout(runs.length, ctx.recorded || truth.choice === 'replay');
+  // Runs are held out by default only where they will be replayed: under generator or predictions truth they would
+  // be runs the belief loses for nothing.
+  const forReplay = truth.choice === 'replay' || (truth.choice === 'auto' && ctx.recorded);
+  const holdout = truth.holdout ?? defaultHoldout(runs.length, forReplay);
   if (!Number.isInteger(holdout) || holdout < 0) throw new ConfigError(`--holdout must be a whole number of runs >= 0, got ${holdout}`);
   if (holdout > 0 && holdout >= runs.length) {
     throw new ConfigError(

@@ -1,4 +1,5 @@
 import type { CompareResults } from '../../core/compare-results.js';
+import { aggregatesAtLevel, chartLevel } from '../levels.js';
 import { plannerColours } from '../palette.js';
 import { facetLayout, PAPER_CONFIG, panelLabel, VEGA_LITE_SCHEMA, type ChartWidth, type VegaLiteSpec } from './common.js';
 
@@ -29,10 +30,13 @@ export interface BarDatum {
   readonly runs: number;
 }
 
-/** The bars of a metric: one per (workload, SLA, variant) with at least one completed run. */
+/**
+ * The bars of a metric: one per (workload, SLA, variant) with at least one completed run, at the report's chart level
+ * (the lowest prediction-error level) so a planner has one bar per panel.
+ */
 export function barData(results: CompareResults, metric: BarMetric): BarDatum[] {
   const severalSlas = new Set(results.aggregates.map((a) => a.sla)).size > 1;
-  return results.aggregates.flatMap((a) => {
+  return aggregatesAtLevel(results, chartLevel(results)).flatMap((a) => {
     const stats = a.metrics[metric.metric];
     if (stats.mean === null) return [];
     const mean = stats.mean * metric.scale;

@@ -1,4 +1,5 @@
 import type { CompareResults } from '../../core/compare-results.js';
+import { aggregatesAtLevel, chartLevel } from '../levels.js';
 import { plannerColours } from '../palette.js';
 import { facetLayout, PAPER_CONFIG, panelLabel, VEGA_LITE_SCHEMA, type ChartWidth, type VegaLiteSpec } from './common.js';
 
@@ -28,11 +29,14 @@ export function paretoPositions<T extends { makespanS: number; costMicroUsd: num
   );
 }
 
-/** The scatter's points: per (workload, SLA) each variant with completed runs, and its Pareto position there. */
+/**
+ * The scatter's points: per (workload, SLA) each variant with completed runs, and its Pareto position there, at the
+ * report's chart level (the lowest prediction-error level): planners are compared on the same belief.
+ */
 export function paretoData(results: CompareResults): ParetoDatum[] {
   const severalSlas = new Set(results.aggregates.map((a) => a.sla)).size > 1;
   const byPanel = new Map<string, Omit<ParetoDatum, 'position'>[]>();
-  for (const a of results.aggregates) {
+  for (const a of aggregatesAtLevel(results, chartLevel(results))) {
     const makespan = a.metrics.makespanMs;
     const cost = a.metrics.costUsd;
     if (makespan.mean === null || cost.mean === null) continue;

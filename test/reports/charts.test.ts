@@ -4,11 +4,12 @@ import { compileSpec, PNG_ZOOM, renderPng, renderSvg } from '../../reports/rende
 import { plannerColours } from '../../reports/palette.js';
 import { predictionErrorsFromTraces } from '../../reports/prediction-error.js';
 import { WIDTH_PT } from '../../reports/specs/common.js';
+import { errorSensitivitySpec } from '../../reports/specs/error-sensitivity.js';
 import { ganttData, ganttSpec, taskPhases } from '../../reports/specs/gantt.js';
 import { GB_SECONDS_BARS, MAKESPAN_BARS, metricBarsSpec } from '../../reports/specs/metric-bars.js';
 import { paretoData, paretoPositions, paretoSpec } from '../../reports/specs/pareto.js';
 import { predictionCdfSpec } from '../../reports/specs/prediction-cdf.js';
-import { labelField, marksOfRole, singleRun, tinyCompareResults } from './fixtures.js';
+import { labelField, levelsCompareResults, marksOfRole, singleRun, tinyCompareResults } from './fixtures.js';
 
 /** Width and height from a PNG's IHDR chunk, after checking the 8-byte signature. */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -120,6 +121,7 @@ describe('report charts', () => {
       paretoSpec(results, 'single'),
       ganttSpec(run, 'single'),
       predictionCdfSpec(predictionErrorsFromTraces([run, singleRun(2, { platform: 'lambda:x', runId: 'x' }).run])),
+      errorSensitivitySpec(await levelsCompareResults(), 'double'),
     ];
     for (const spec of specs) {
       expect(() => compileSpec(spec)).not.toThrow();

@@ -30,6 +30,47 @@ export function tinyCompareResults(): Promise<CompareResults> {
   return compareResults;
 }
 
+const levelResults = new Map<string, Promise<CompareResults>>();
+
+/**
+ * A tiny comparison at two prediction-error levels (0 and 0.5): tree_reduction (8 leaves), WUKONG and Uniform each
+ * without and with every pass (so the passes' own effect is defined), two simulated runs per cell, graded against
+ * `truth` (the default resolves to the generator; `predictions` is the self-evaluation). Run once per test file.
+ */
+export function levelsCompareResults(truth: 'auto' | 'predictions' = 'auto'): Promise<CompareResults> {
+  let results = levelResults.get(truth);
+  if (!results) {
+    results = buildCompareMatrix({
+      workloads: ['tree_reduction'],
+      planners: ['wukong', 'uniform'],
+      optimizations: ['none', 'all'],
+      runs: 2,
+      historyRuns: 3,
+      seed: 5,
+      params: { tree_reduction: { leaves: 8 } },
+      predictionErrors: [0, 0.5],
+      truth,
+    }).then(({ matrix }) => runCompare(matrix));
+    levelResults.set(truth, results);
+  }
+  return results;
+}
+
+/**
+ * `results` as a version from before truths and prediction-error levels wrote them: the truth, the matrix's truth
+ * and belief fields and the per-run and per-cell fields they brought removed, as plain JSON (what a file holds).
+ */
+export function olderResultsJson(results: CompareResults): Record<string, unknown> {
+  const { truth: _truth, ...rest } = structuredClone(results) as unknown as Record<string, unknown> & { matrix: Record<string, unknown> };
+  const matrix = { ...rest.matrix };
+  for (const field of ['truth', 'predictionErrors', 'predictionBias', 'beliefScale']) delete matrix[field];
+  const runs = (rest.runs as Record<string, unknown>[]).map(({ predictionError: _p, truthRun: _t, lowerBoundMakespanMs: _m, lowerBoundGbSeconds: _g, ...run }) => run);
+  const aggregates = (rest.aggregates as Record<string, unknown>[]).map(
+    ({ predictionError: _p, estimateErrorPct: _e, slaAttainment: _s, boundRatio: _b, optimizationEffectPct: _o, ...a }) => a,
+  );
+  return { ...rest, matrix, runs, aggregates };
+}
+
 /** Per-task durations drawn once per task id from `seed`, so two seeds give two plausible versions of one run. */
 function seededDurations(seed: number): DurationSource {
   const draw = (taskId: string) => rngFor(seed, `task/${taskId}`);

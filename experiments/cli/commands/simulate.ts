@@ -1,17 +1,20 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { TRUTH_CHOICES, type TruthChoice, type TruthKind } from '../../../core/compare-results.js';
+import { ConfigError } from '../../../core/errors.js';
 import { flexiblePlan, type Plan } from '../../../core/plan.js';
 import { createPredictions, type Predictions } from '../../../core/predictions/index.js';
 import { resources } from '../../../core/resources.js';
+import { formatSla, type Sla } from '../../../core/sla.js';
+import type { RunHeader, TraceRecord } from '../../../core/trace-records.js';
 import { loadTaskOverrides } from '../../../planners/optimizations/overrides-file.js';
 import { OPTIMIZATION_PASS_NAMES, type PlannerContext } from '../../../planners/planner.js';
 import { loadPlanner, plannerNames, runPlanner } from '../../../planners/registry.js';
 import { simulatorEstimator } from '../../../planners/simulator-estimator.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
-import { rngFor } from '../../../core/random.js';
-import type { TraceRecord } from '../../../core/trace-records.js';
-import { expectedDurations, replayDurations, sampledDurations, type DurationSource } from '../../../simulator/duration-sources.js';
+import { DEFAULT_HOLDOUT_FRACTION, resolveTruth, type WorkloadTruth } from '../../compare/truth.js';
+import { expectedDurations, type DurationSource } from '../../../simulator/duration-sources.js';
 import { loadPlatformModel } from '../../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
 import { simulate } from '../../../simulator/simulate.js';
@@ -33,7 +36,10 @@ interface SimulateArgs {
   planner?: string;
   optimizations: string;
   'task-overrides'?: string;
-  durations: string;
+  truth?: string;
+  holdout?: number;
+  'replay-run'?: string;
+  durations?: string;
   sla: string;
   history?: string;
   runs: number;
@@ -46,10 +52,116 @@ interface SimulateArgs {
   json: boolean;
 }
 
+/** The values `--durations` still accepts (deprecated but `expected`, see `truthMode`). */
+export const DURATIONS_CHOICES = ['sampled', 'expected', 'replay'] as const;
+
+/** What the simulated run is graded against, as chosen on the command line. */
+export interface TruthMode {
+  /** The truth resolved by `resolveTruth` (for `expected`: `predictions`, which holds out nothing of a generated history). */
+  readonly choice: TruthChoice;
+  /** `--durations expected`: the belief's expected values under the SLA, deterministic, instead of a truth draw. */
+  readonly expected: boolean;
+  /** A one-line note for stderr when a deprecated `--durations` value was mapped onto `--truth`. */
+  readonly note?: string;
+}
+
 /**
- * `bench simulate`: one simulated run of a workload under a plan (a plan file, a planner's plan made from the same
- * history, or by default every task on a flexible worker of one configuration, WUKONG's shape), printing the run's
- * summary.
+ * `--truth` and the deprecated `--durations`, mapped onto one truth:
+ *
+ * - `--truth auto|replay|generator|predictions`: as `bench compare --truth` (`experiments/compare/truth.ts`); default auto.
+ * - `--durations sampled` = `--truth predictions` (self-evaluation), with a deprecation note.
+ * - `--durations replay` = `--truth replay`, with a deprecation note (an import's recorded run is now the replayed one).
+ * - `--durations expected`: kept, the deterministic expected-value mode (self-evaluation without noise).
+ * @throws UsageError for an unknown value, or `--durations` given with `--truth`
+ */
+export function truthMode(truth: string | undefined, durations: string | undefined): TruthMode {
+  if (truth !== undefined && !(TRUTH_CHOICES as readonly string[]).includes(truth)) {
+    throw new UsageError(`--truth: unknown truth '${truth}'; give one of ${TRUTH_CHOICES.join(', ')}`);
+  }
+  if (durations === undefined) return { choice: (truth ?? 'auto') as TruthChoice, expected: false };
+  if (!(DURATIONS_CHOICES as readonly string[]).includes(durations)) {
+    throw new UsageError(`--durations: unknown value '${durations}'; give one of ${DURATIONS_CHOICES.join(', ')}, or --truth ${TRUTH_CHOICES.join('|')} instead`);
+  }
+  if (truth !== undefined) {
+    const instead = durations === 'expected' ? 'the deterministic expected-value mode, which grades against no truth' : `--truth ${durations === 'sampled' ? 'predictions' : 'replay'}`;
+    throw new UsageError(`give either --truth or --durations, not both (--durations ${durations} is ${instead})`);
+  }
+  if (durations === 'expected') return { choice: 'predictions', expected: true };
+  if (durations === 'sampled') {
+    return {
+      choice: 'predictions',
+      expected: false,
+      note: "bench simulate: --durations sampled is deprecated; it now means --truth predictions, a self-evaluation (the run is drawn from the planner's own predictions); --truth auto grades against a held-out run or the workload's own model",
+    };
+  }
+  return {
+    choice: 'replay',
+    expected: false,
+    note: "bench simulate: --durations replay is deprecated; it now means --truth replay (a run held out from training; an import's recorded run)",
+  };
+}
+
+/** Which truth graded the simulated run: printed, written in the trace header and in `--json`. */
+export interface SimulateTruth {
+  /** A truth kind, or `expected` for the deterministic expected-value mode. */
+  readonly kind: TruthKind | 'expected';
+  readonly description: string;
+  /** The recorded run replayed (replay only). */
+  readonly truthRun: string | null;
+  /** True when the world is made of the planner's own predictions (`predictions`, `expected`). */
+  readonly selfEvaluation: boolean;
+  /** The replayed run is also a training run (an import with its recorded run alone). */
+  readonly inSample: boolean;
+  readonly trainingRunIds: readonly string[];
+  /** The runs held out for replay (replay only; the one simulated run replays the first). */
+  readonly replayRunIds: readonly string[];
+}
+
+/** The truth of the one simulated run (run 0 of the truth's streams) and its description. */
+function simulateTruth(truth: WorkloadTruth, mode: TruthMode, belief: () => Predictions, sla: Sla): { source: DurationSource; truth: SimulateTruth } {
+  const { record } = truth;
+  const common = { trainingRunIds: record.trainingRunIds, replayRunIds: record.replayRunIds, inSample: record.inSample };
+  if (mode.expected) {
+    return {
+      source: expectedDurations(belief(), sla),
+      truth: {
+        ...common,
+        kind: 'expected',
+        description: `expected: the belief's expected values at ${formatSla(sla)}, deterministic (self-evaluation: the planner's own estimate, no truth)`,
+        truthRun: null,
+        selfEvaluation: true,
+      },
+    };
+  }
+  const { source, truthRun } = truth.sample(0, belief());
+  // A replay truth with several held-out runs cycles through them; the one simulated run replays the first.
+  const description = record.kind === 'replay' && record.replayRunIds.length > 1 ? `${record.description}; this run replays ${truthRun}` : record.description;
+  return { source, truth: { ...common, kind: record.kind, description, truthRun, selfEvaluation: record.selfEvaluation } };
+}
+
+/** The trace header of the simulated run with the truth that graded it in its params. */
+function withTruthHeader(records: readonly TraceRecord[], truth: SimulateTruth): TraceRecord[] {
+  return records.map((record) => {
+    if (record.type !== 'run') return record;
+    const header: RunHeader = {
+      ...record,
+      params: {
+        ...record.params,
+        truth: truth.kind,
+        truthRun: truth.truthRun,
+        trainingRuns: truth.trainingRunIds.length,
+        selfEvaluation: truth.selfEvaluation,
+        inSample: truth.inSample,
+      },
+    };
+    return header;
+  });
+}
+
+/**
+ * `bench simulate`: one simulated run of a workload under a plan (a plan file, a planner's plan made from the
+ * training runs of the history, or by default every task on a flexible worker of one configuration, WUKONG's shape),
+ * graded against a truth (`--truth`), printing the run's summary and which truth it was.
  */
 export const simulateCommand: CommandModule<object, SimulateArgs> = {
   command: 'simulate',
@@ -59,22 +171,44 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('workload', { alias: 'w', type: 'string', default: DEFAULT_WORKLOAD, describe: `built-in workload (${workloadNames().join(', ')})` })
       .option('workflow', { type: 'string', describe: 'WfFormat file or `bench import wfcommons` directory (replaces --workload; its history is the imported one)' })
       .option('plan', { type: 'string', describe: 'plan JSON file (default: every task flexible on --resources)' })
-      .option('planner', { alias: 'p', type: 'string', describe: `plan with this planner (${plannerNames().join(', ')}, or a module path) from the history, under --sla` })
+      .option('planner', {
+        alias: 'p',
+        type: 'string',
+        describe: `plan with this planner (${plannerNames().join(', ')}, or a module path) on predictions from the training runs of the history, under --sla`,
+      })
       .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: `with --planner: none, all, or passes (${OPTIMIZATION_PASS_NAMES.join(', ')})` })
       .option('task-overrides', { type: 'string', describe: 'with --planner: JSON {"<taskId>": {"pre-load": false, ...}} forcing (true) or forbidding (false) a pass per task' })
-      .option('durations', { type: 'string', default: 'sampled', choices: ['sampled', 'expected', 'replay'], describe: 'where task durations come from' })
-      .option('sla', { type: 'string', default: 'median', describe: 'SLA of --durations expected and of --planner' })
+      .option('truth', {
+        type: 'string',
+        describe:
+          `what the simulated run is graded against: ${TRUTH_CHOICES.join(', ')} (default auto: a held-out recorded run when the history has one ` +
+          "(an import's recorded run, a share of a --history), else fresh draws from the workload's own model (generator); predictions is self-evaluation)",
+      })
+      .option('holdout', {
+        type: 'number',
+        describe: `runs of the history held out from training for replay (default: ${DEFAULT_HOLDOUT_FRACTION * 100}% of a recorded history, none of a generated one unless --truth replay)`,
+      })
+      .option('replay-run', { type: 'string', describe: "the run to hold out and replay (default for an imported instance: its recorded run)" })
+      .option('durations', {
+        type: 'string',
+        describe:
+          'deprecated: sampled = --truth predictions (self-evaluation), replay = --truth replay; expected (kept) = the belief\'s expected values under --sla, deterministic, self-evaluation',
+      })
+      .option('sla', { type: 'string', default: 'median', describe: 'SLA of --planner and of --durations expected' })
       .option('history', { type: 'string', describe: 'trace file or directory (default: a synthetic history)' })
       .option('runs', { alias: 'n', type: 'number', default: 20, describe: 'runs of the synthetic history' })
-      .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the history and the simulation' })
+      .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the history, the split, the truth draws and the simulation' })
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults' })
       .option('resources', { type: 'string', describe: "resources of the default plan (memory MB[:vCPUs]; default 2048), or the planner's (default: its own)" })
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
       .option('plan-out', { type: 'string', describe: 'write the plan simulated as JSON (a template for --plan)' })
-      .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<SimulateArgs>,
+      .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl); the header\'s params name the truth' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary (and the truth) as JSON' }) as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
     const seed = seedOption(args.seed);
+    const mode = truthMode(args.truth, args.durations);
+    if (mode.note) console.error(mode.note);
+    if (mode.expected && args['replay-run'] !== undefined) throw new UsageError('--replay-run applies to --truth replay or auto, not to --durations expected');
     // An imported workflow brings its own history; a built-in workload gets a synthetic one below.
     const source = args.workflow ? await loadWorkflowSource(args.workflow, { seed }) : undefined;
     for (const line of source?.warnings ?? []) console.error(line);
@@ -97,9 +231,35 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
       history = generateHistory(workload!.name, { runs: args.runs, seed, params });
     }
-    const runs = groupRuns(history).runs.filter((r) => r.header.workflow === workflow.name);
-    let predictionsOfHistory: Predictions | undefined;
-    const predictions = () => (predictionsOfHistory ??= createPredictions(runs, { workflow: workflow.name }));
+    const grouped = groupRuns(history).runs;
+    const runs = grouped.filter((r) => r.header.workflow === workflow.name);
+    if (args.history && runs.length === 0) {
+      const present = [...new Set(grouped.map((r) => r.header.workflow))].join(', ') || 'none';
+      throw new ConfigError(`--history '${args.history}' holds no run of workflow '${workflow.name}' (workflows there: ${present}); give a history of it or leave --history out`);
+    }
+
+    const generated = !args.history && !source;
+    if (generated && mode.choice === 'replay' && args.holdout === undefined && args['replay-run'] === undefined && runs.length < 2) {
+      throw new UsageError(`--truth replay needs a run held out from training, and the generated history has ${runs.length}; give --runs 2 or more, or use --truth generator`);
+    }
+
+    // Belief and truth: the planner learns from the training runs only; the run is graded against the truth.
+    const workloadTruth = resolveTruth({
+      spec: { name: workflow.name, params, ...(args.workflow ? { workflow: { path: args.workflow } } : {}) },
+      workflow,
+      runs,
+      recorded: args.history !== undefined || source?.historyFile !== undefined,
+      ...(source ? { imported: source.imported } : {}),
+      truth: {
+        choice: mode.choice,
+        ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
+        ...(args['replay-run'] !== undefined ? { replayRun: String(args['replay-run']) } : {}),
+      },
+      seed,
+      platform,
+    });
+    let predictionsOfTraining: Predictions | undefined;
+    const belief = () => (predictionsOfTraining ??= createPredictions(workloadTruth.training, { workflow: workflow.name }));
 
     if (args.plan && args.planner) throw new UsageError('give either --plan or --planner, not both');
     if (!args.planner && (args.optimizations !== 'none' || args['task-overrides'])) {
@@ -111,10 +271,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       const planner = await loadPlanner(args.planner);
       const configs = args.resources !== undefined ? resourcesOption(args.resources) : planner.defaultMemoryMb.map((m) => resources(m));
       const ctx: PlannerContext = {
-        predictions: predictions(),
+        predictions: belief(),
         sla,
         resources: configs,
-        estimate: simulatorEstimator(workflow, predictions(), sla, platform),
+        estimate: simulatorEstimator(workflow, belief(), sla, platform),
         optimizations: parseOptimizationChoice(args.optimizations),
         ...(args['task-overrides'] ? { taskOverrides: loadTaskOverrides(args['task-overrides'], workflow) } : {}),
       };
@@ -125,32 +285,33 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       plan = flexiblePlan(workflow, 'flexible', sla, config);
     }
 
-    const rng = (name: string) => rngFor(seed, `durations/${name}`);
-    let durations: DurationSource;
-    if (args.durations === 'replay') {
-      const last = runs[runs.length - 1];
-      if (!last) throw new UsageError(`the history holds no run of '${workflow.name}' to replay`);
-      durations = replayDurations(last, platform, { startup: rng('startup'), transfer: rng('transfer') });
-    } else {
-      durations = args.durations === 'expected'
-        ? expectedDurations(predictions(), sla)
-        : sampledDurations(predictions(), platform, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
-    }
+    const { source: durations, truth } = simulateTruth(workloadTruth, mode, belief, sla);
 
     if (args['plan-out']) {
       await mkdir(dirname(args['plan-out']), { recursive: true });
       await writeFile(args['plan-out'], JSON.stringify(planToJson(plan), null, 2) + '\n', 'utf8');
     }
     const result = simulate(workflow, plan, { platform, durations, seed });
-    if (args['trace-out']) await writeTraceFile(args['trace-out'], result.records);
+    const records = withTruthHeader(result.records, truth);
+    if (args['trace-out']) await writeTraceFile(args['trace-out'], records);
     const s = result.summary;
     if (args.json) {
-      console.log(JSON.stringify(s, null, 2));
+      console.log(JSON.stringify({ ...s, truth }, null, 2));
       return;
     }
-    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${plan.planner}', durations ${durations.name}, platform ${platform.profile}, seed ${String(seed)}`);
+    const truthName = truth.truthRun !== null ? `${truth.kind} (${truth.truthRun})` : truth.selfEvaluation ? `${truth.kind} (self-evaluation)` : truth.kind;
+    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${plan.planner}', truth ${truthName}, platform ${platform.profile}, seed ${String(seed)}`);
+    // Worded as `bench compare` titles its tables.
+    console.log(`truth: ${truth.description.replace(/^\w+: /, `${truth.kind}, `)}; belief: ${truth.trainingRunIds.length} training run(s)`);
+    if (truth.selfEvaluation) {
+      console.log(
+        truth.kind === 'expected'
+          ? "SELF-EVALUATION: the run takes the planner's own expected values, deterministic; it grades the plan against no truth"
+          : 'SELF-EVALUATION: the run is drawn from the predictions a plan is made from; a wrong prediction cannot show',
+      );
+    }
     console.log(formatRunSummaryTable(s));
     console.log(`critical path: ${s.criticalPath.join(' → ')}`);
-    if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${result.records.length})`);
+    if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${records.length})`);
   },
 };
