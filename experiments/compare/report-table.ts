@@ -73,8 +73,9 @@ export function formatCompareTables(results: CompareResults): string {
       formatPct(a.estimateErrorPct),
       formatShare(a.slaAttainment),
       formatRatio(a.boundRatio.makespanMs),
+      formatRatio(a.boundRatio.gbSeconds),
     ]);
-    const headers = ['variant', 'MB', ...COLUMNS.map((c) => c.header), ...DELTAS.map((d) => d.header), 'opt Δ makespan', 'est. err', 'SLA met', 'makespan/LB'];
+    const headers = ['variant', 'MB', ...COLUMNS.map((c) => c.header), ...DELTAS.map((d) => d.header), 'opt Δ makespan', 'est. err', 'SLA met', 'makespan/LB', 'GB-s/LB'];
     blocks.push(`${title}\n${formatTable(headers, rows)}`);
   }
   const baselines = [...new Set(results.aggregates.map((a) => a.baselineVariant).filter((b): b is string => b !== null))];
@@ -86,7 +87,7 @@ export function formatCompareTables(results: CompareResults): string {
     delta,
     'opt Δ makespan: a variant with optimization passes against the same planner without them.',
     "est. err: the planner's estimated makespan against the graded mean (negative: it promised less than it got). SLA met: share of runs within that estimate.",
-    'makespan/LB: mean of makespan over the lower bound of its truth draw (critical path of the true execution times at the strongest offered resources, start-ups and transfers free).',
+    'makespan/LB: mean of makespan over the lower bound of its truth draw (critical path of the true execution times at the strongest offered resources, start-ups and transfers free). GB-s/LB: the same for GB-s (each task executed alone at its cheapest offered resources).',
     'storage MB: (uploaded + downloaded bytes) / 1e6.',
     ...(selfEvaluated ? ['--truth predictions grades each plan against its own predictions: a wrong prediction cannot hurt it. Use it to reproduce self-evaluated figures only.'] : []),
   ];
