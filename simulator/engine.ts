@@ -1,0 +1,68 @@
+import { EventQueue } from './event-queue.js';
+
+/**
+ * The simulation engine, SimPy's environment: virtual time and one event queue that every process on it shares
+ * (the platform and any number of workflow runs). It knows nothing of what the events mean: each event names the
+ * process that owns it, and the engine hands it back to that owner when its time comes. Ties break by push order
+ * (`EventQueue`), so a simulation is reproducible from its seeds alone, however many runs share the engine.
+ */
+
+/** A process that owns events: the engine calls `handle` with each of its events in time order. */
+export interface EventOwner<E> {
+  handle(event: E): void;
+}
+
+/** An event the engine can dispatch: it carries its owner, which handles events of its own type. */
+export interface OwnedEvent {
+  readonly owner: EventOwner<never>;
+}
+
+/** An event whose owner accepts it: what `at`/`after` take, so an event cannot reach an owner of another type. */
+export type EventOf<E> = E & { readonly owner: EventOwner<E> };
+
+/** Virtual clock and event queue shared by every process of one simulation. */
+export class SimEngine {
+  readonly #queue = new EventQueue<OwnedEvent>();
+  #processed = 0;
+
+  /** The virtual clock (ms). */
+  get nowMs(): number {
+    return this.#queue.nowMs;
+  }
+
+  /** Events handed to their owners so far. */
+  get processed(): number {
+    return this.#processed;
+  }
+
+  /** Events waiting. */
+  get pending(): number {
+    return this.#queue.size;
+  }
+
+  /** Schedules `event` at absolute time `atMs` (never before the clock). */
+  at<E>(atMs: number, event: EventOf<E>): void {
+    this.#queue.push(atMs, event);
+  }
+
+  /** Schedules `event` `delayMs` from now. */
+  after<E>(delayMs: number, event: EventOf<E>): void {
+    this.#queue.pushAfter(delayMs, event);
+  }
+
+  /**
+   * Hands events to their owners in time order until none is left or `stop()` says so (checked before each event).
+   * Returns the number of events handled by this call.
+   */
+  run(stop?: () => boolean): number {
+    const start = this.#processed;
+    const queue = this.#queue;
+    while (!(stop?.() ?? false)) {
+      const next = queue.pop();
+      if (next === undefined) break;
+      this.#processed++;
+      (next.owner as EventOwner<OwnedEvent>).handle(next);
+    }
+    return this.#processed - start;
+  }
+}
