@@ -25,8 +25,10 @@ export interface NonUniformOptions extends WorkerAssignmentOptions {
 export interface DowngradeReport {
   readonly baselineMakespanMs: number;
   readonly finalMakespanMs: number;
-  /** Estimates made while downgrading, baseline included. */
+  /** Trials made while downgrading, baseline included (what `maxEstimates` bounds). */
   readonly estimates: number;
+  /** Trials decided without an estimate: the plan had been estimated, and rejected, before. */
+  readonly repeatedTrials: number;
   /** Configuration index (into the strongest-first list) each worker ended at. */
   readonly levels: ReadonlyMap<string, number>;
 }
@@ -46,7 +48,9 @@ export interface DowngradeReport {
  *   the longest prefix of that ranking whose downgrade keeps the estimate within the baseline is found by bisection,
  *   accepted, and the ranking is recomputed from the new estimate for the rest, until a round accepts nobody or the
  *   estimate budget (`maxEstimates`) is spent. Every accepted step is an estimate within the baseline, as in
- *   Algorithm 4; a worker the greedy per-worker loop would have downgraded may stay stronger when the budget runs out;
+ *   Algorithm 4; a worker the greedy per-worker loop would have downgraded may stay stronger when the budget runs out.
+ *   A trial of a plan already estimated and rejected (each round after the first at a level begins with one) is
+ *   rejected without a new estimate, but still counts against the budget, so plans do not depend on it;
  * - the plan returned carries the estimate of exactly that plan, so optimizations never see a stale estimate (the
  *   reference passed the last, possibly reverted, trial's timings on).
  */
@@ -78,6 +82,7 @@ export function createNonUniformPlanner(options: NonUniformOptions = {}): Planne
     });
 
     let estimates = 1;
+    let skipped = 0;
     const baseline = ctx.estimate(build());
     const limitMs = baseline.makespanMs * (1 + tolerance);
     let current: PlanEstimate = baseline;
@@ -86,15 +91,30 @@ export function createNonUniformPlanner(options: NonUniformOptions = {}): Planne
     const candidates = [...tasksOf.keys()].filter((w) => !onCriticalPath.has(w));
     const rankOf = new Map(candidates.map((w, i) => [w, i]));
 
+    // Rejected trials by the configuration levels of the candidates (the only thing trials change). A round's first
+    // trial moves every remaining candidate, which after an accepted prefix is the plan the previous round began with
+    // and was rejected; the estimator is deterministic, so it is rejected again without an estimate. (Accepted states
+    // never recur: every trial moves at least one worker further down.) A trial still counts against `maxEstimates`,
+    // so the plan is exactly the one the search without this shortcut makes.
+    const rejected = new Set<string>();
+    const levelsKey = () => candidates.map((w) => String.fromCharCode(48 + level.get(w)!)).join('');
+
     /** Moves `group` to `target` and estimates; keeps the move and returns true if within the baseline. */
     const trial = (group: readonly string[], target: number): boolean => {
       for (const w of group) level.set(w, target);
       estimates++;
-      const estimate = ctx.estimate(build());
+      const key = levelsKey();
+      const estimate = rejected.has(key) ? undefined : ctx.estimate(build());
+      if (estimate === undefined) {
+        skipped++;
+        for (const w of group) level.set(w, target - 1);
+        return false;
+      }
       if (estimate.makespanMs <= limitMs) {
         current = estimate;
         return true;
       }
+      rejected.add(key);
       for (const w of group) level.set(w, target - 1);
       return false;
     };
@@ -150,7 +170,7 @@ export function createNonUniformPlanner(options: NonUniformOptions = {}): Planne
 
     return {
       plan: { ...build(), predictedMakespanMs: current.makespanMs },
-      report: { baselineMakespanMs: baseline.makespanMs, finalMakespanMs: current.makespanMs, estimates, levels: level },
+      report: { baselineMakespanMs: baseline.makespanMs, finalMakespanMs: current.makespanMs, estimates, repeatedTrials: skipped, levels: level },
     };
   };
   return {

@@ -24,9 +24,15 @@ export interface PlanEstimate {
 /** Estimates a plan; deterministic for a given plan. */
 export type PlanEstimator = (plan: Plan) => PlanEstimate;
 
-/** The optimization passes a run can ask for (thesis §3.4.3). */
+/** The built-in optimization passes a run can ask for (thesis §3.4.3). */
 export const OPTIMIZATION_PASS_NAMES = ['pre-warm', 'pre-load', 'task-dup'] as const;
-export type OptimizationPassName = (typeof OPTIMIZATION_PASS_NAMES)[number];
+export type BuiltinOptimizationPassName = (typeof OPTIMIZATION_PASS_NAMES)[number];
+/**
+ * A user-defined pass, loaded from a module path (`registry.ts`, `loadOptimizationPass`); namespaced like the
+ * `custom:*` optimization kinds of `core/optimizations.ts`, so it can never shadow a built-in pass.
+ */
+export type CustomOptimizationPassName = `custom:${string}`;
+export type OptimizationPassName = BuiltinOptimizationPassName | CustomOptimizationPassName;
 
 /** Everything a planner decides with. */
 export interface PlannerContext {
@@ -62,7 +68,10 @@ export interface Planner {
 /**
  * An optimization pass (thesis §3.4.3): takes a plan and returns it with optimizations added to some tasks. A pass
  * never returns a plan whose estimate is longer than the plan it was given; task-level optimizations the user forced
- * in the workflow are kept.
+ * in the workflow are kept. A user-defined pass is a module whose default (or `pass`) export implements this
+ * interface with a `custom:<name>` name; `bench -O ./my-pass.ts` loads it by path, as planners are loaded. It may
+ * attach `custom:<name>` optimizations (which the scheduler core carries but does not act on) or change the plan
+ * itself; `overrideOf(ctx, taskId, name)` (`optimizations/shared.ts`) reads the per-task overrides for it.
  */
 export interface OptimizationPass {
   readonly name: OptimizationPassName;

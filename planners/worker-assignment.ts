@@ -12,6 +12,18 @@ export interface WorkerAssignmentOptions {
    * MAX_CLUSTERING): default 3.
    */
   readonly maxClustering?: number;
+  /**
+   * Most tasks on one worker (default: no limit, the thesis's rule). Off by default because Algorithm 3 as written has
+   * none; on DAGs where many tasks share their upstream tasks (1000Genome) it piles them onto one worker, which then
+   * runs them one after another. See "Per-worker limits" below and planners/README.md.
+   */
+  readonly maxTasksPerWorker?: number;
+  /**
+   * Most predicted execution time on one worker (ms, summed over its tasks, at the assignment's config); default none.
+   * `'critical-path'`: the longest path of predicted execution times through the DAG, the makespan's lower bound, so
+   * no worker's own queue is longer than the best the DAG allows.
+   */
+  readonly maxBusyMsPerWorker?: number | 'critical-path';
 }
 
 /** Default `maxClustering`, the reference's final value. */
@@ -31,6 +43,13 @@ export const DEFAULT_MAX_CLUSTERING = 3;
  * Predictions use `config` (every task the same resources while assigning). Worker ids are `w0`, `w1`, ... in order
  * of creation, so planning is deterministic (the reference used random uuids). Ties at N→1 go to the upstream listed
  * first, the reference's dict order.
+ *
+ * Per-worker limits (`maxTasksPerWorker`, `maxBusyMsPerWorker`; none by default, which is the thesis's rule exactly):
+ * a task the rules above would place on a worker that is full goes to that worker's *continuation*, a new worker
+ * created the first time it overflows, which takes the overflow until it is full in turn (and so on). At N→1 the
+ * upstream workers with room are preferred, by bytes as above; only when none has room does the task follow the
+ * best one's continuation. A worker always takes its first task, so a single task longer than `maxBusyMsPerWorker`
+ * still gets a worker. The limits apply to every placement, group members on new workers included.
  */
 export function assignWorkers(
   workflow: Workflow,
@@ -41,15 +60,57 @@ export function assignWorkers(
 ): Map<string, string> {
   const maxClustering = options.maxClustering ?? DEFAULT_MAX_CLUSTERING;
   if (!Number.isInteger(maxClustering) || maxClustering < 1) throw new RangeError(`maxClustering must be a positive integer, got ${maxClustering}`);
+  const maxTasks = options.maxTasksPerWorker ?? Infinity;
+  if (!(maxTasks === Infinity || (Number.isInteger(maxTasks) && maxTasks >= 1))) {
+    throw new RangeError(`maxTasksPerWorker must be a positive integer, got ${maxTasks}`);
+  }
+  const busyOption = options.maxBusyMsPerWorker ?? Infinity;
+  if (busyOption !== 'critical-path' && !(busyOption > 0)) {
+    throw new RangeError(`maxBusyMsPerWorker must be a positive number or 'critical-path', got ${busyOption}`);
+  }
   const sizes = predictTaskSizes(workflow, predictions, sla);
-  const execMs = (id: string) => predictions.execMs(workflow.tasks.get(id)!.functionName, sizes.get(id)!.inputBytes, config, sla);
+  const execCache = new Map<string, number>();
+  const execMs = (id: string) => {
+    let ms = execCache.get(id);
+    if (ms === undefined) {
+      ms = predictions.execMs(workflow.tasks.get(id)!.functionName, sizes.get(id)!.inputBytes, config, sla);
+      execCache.set(id, ms);
+    }
+    return ms;
+  };
   const outputBytes = (id: string) => sizes.get(id)!.outputBytes;
+  const maxBusyMs = busyOption === 'critical-path' ? criticalPathMs(workflow, execMs) : busyOption;
+  const limited = maxTasks !== Infinity || maxBusyMs !== Infinity;
 
   const workerOf = new Map<string, string>();
   let nextWorker = 0;
   const newWorker = () => `w${nextWorker++}`;
+  // Load and overflow chain per worker, used only with a limit.
+  const taskCount = new Map<string, number>();
+  const busyMs = new Map<string, number>();
+  const continuation = new Map<string, string>();
+  const hasRoom = (worker: string, task: string) => {
+    const count = taskCount.get(worker) ?? 0;
+    return count === 0 || (count + 1 <= maxTasks && (busyMs.get(worker) ?? 0) + execMs(task) <= maxBusyMs);
+  };
+  const place = (task: string, worker: string) => {
+    let w = worker;
+    if (limited) {
+      while (!hasRoom(w, task)) {
+        let next = continuation.get(w);
+        if (next === undefined) {
+          next = newWorker();
+          continuation.set(w, next);
+        }
+        w = next;
+      }
+      taskCount.set(w, (taskCount.get(w) ?? 0) + 1);
+      busyMs.set(w, (busyMs.get(w) ?? 0) + execMs(task));
+    }
+    workerOf.set(task, w);
+  };
   const assign = (tasks: readonly string[], worker: string) => {
-    for (const t of tasks) workerOf.set(t, worker);
+    for (const t of tasks) place(t, worker);
   };
 
   const assignGroup = (upstreamWorker: string | null, tasks: readonly string[]) => {
@@ -97,10 +158,30 @@ export function assignWorkers(
       }
       let best: string | undefined;
       for (const [w, bytes] of bytesByWorker) if (best === undefined || bytes > bytesByWorker.get(best)!) best = w;
+      if (limited && !hasRoom(best!, id)) {
+        // The upstream worker with the most bytes among those with room, if any; else best's continuation.
+        let roomy: string | undefined;
+        for (const [w, bytes] of bytesByWorker) if (hasRoom(w, id) && (roomy === undefined || bytes > bytesByWorker.get(roomy)!)) roomy = w;
+        if (roomy !== undefined) best = roomy;
+      }
       assign([id], best!);
     }
   }
   return workerOf;
+}
+
+/** Longest path through the DAG with each task weighted by `execMs` (transfers and start-ups not counted). */
+export function criticalPathMs(workflow: Workflow, execMs: (taskId: string) => number): number {
+  const finish = new Map<string, number>();
+  let longest = 0;
+  for (const id of workflow.topologicalOrder) {
+    let start = 0;
+    for (const up of workflow.tasks.get(id)!.upstream) start = Math.max(start, finish.get(up)!);
+    const end = start + execMs(id);
+    finish.set(id, end);
+    longest = Math.max(longest, end);
+  }
+  return longest;
 }
 
 /** Task plans from a worker assignment and one resource configuration per worker. */

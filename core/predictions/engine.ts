@@ -12,6 +12,10 @@
  *   quantile taken near one size and multiplied by another is not monotone in the input size.
  * - Per-byte scaling is applied only outside the observed sizes (see `estimate.ts`); selection is a fixed-size
  *   balanced window (see `select.ts`) that does not depend on the SLA.
+ * - Execution and transfer times are never below the smallest positive observation moved to the target memory
+ *   (scaled per byte below the smallest observed size; `estimate.ts`, "Lower bound"). Clamping slope-moved samples
+ *   at 0 predicted 0 ms for every small input of a function whose history started at larger inputs, so all its
+ *   tasks tied and Algorithm 3 packed them together.
  * - Memoization is keyed by the full query (the reference overwrote its execution-time key with "", so it never
  *   hit) and lives in each engine instance (the reference used class-level caches shared by all instances).
  * - Start-up time is flat in memory by default (see `ScalingExponents.startupMs`).
@@ -175,20 +179,53 @@ class PredictionEngine implements Predictions {
     readonly options: ResolvedPredictionOptions,
   ) {}
 
+  // Values already answered, by the numbers and names a query is made of (nested maps: no key string to build). The
+  // simulator asks for tens of thousands of predictions per estimate, nearly all repeats; building the memo key of
+  // `explain` (a JSON string) for each was a sixth of a planner's estimate. An entry exists only after `explain`
+  // validated that query, so a hit needs no validation (an invalid query never matches: see `quantileKey`).
+  readonly #outputValues = new Map<string, Map<number, Map<number, number>>>();
+  readonly #execValues = new Map<string, Map<number, Map<number, Map<number, Map<number, number>>>>>();
+  readonly #transferValues = new Map<string, Map<number, Map<number, Map<number, Map<number, number>>>>>();
+  readonly #startupValues = new Map<string, Map<number, Map<number, Map<number, number>>>>();
+
   outputBytes(functionName: string, inputBytes: number, sla: Sla): number {
-    return this.explain({ quantity: 'outputBytes', functionName, inputBytes, sla }).valueBytes;
+    const q = quantileKey(sla);
+    const byBytes = this.#outputValues.get(functionName)?.get(q);
+    const hit = byBytes?.get(inputBytes);
+    if (hit !== undefined) return hit;
+    const value = this.explain({ quantity: 'outputBytes', functionName, inputBytes, sla }).valueBytes;
+    (byBytes ?? at(at(this.#outputValues, functionName), q)).set(inputBytes, value);
+    return value;
   }
 
   startupMs(resources: ResourceConfig, start: StartKind, sla: Sla): number {
-    return this.explain({ quantity: 'startupMs', start, resources, sla }).valueMs;
+    const q = quantileKey(sla);
+    const byQ = this.#startupValues.get(start)?.get(resources.memoryMb)?.get(resources.vCpus);
+    const hit = byQ?.get(q);
+    if (hit !== undefined) return hit;
+    const value = this.explain({ quantity: 'startupMs', start, resources, sla }).valueMs;
+    (byQ ?? at(at(at(this.#startupValues, start), resources.memoryMb), resources.vCpus)).set(q, value);
+    return value;
   }
 
   transferMs(direction: TransferDirection, sizeBytes: number, resources: ResourceConfig, sla: Sla): number {
-    return this.explain({ quantity: 'transferMs', direction, sizeBytes, resources, sla }).valueMs;
+    const q = quantileKey(sla);
+    const byBytes = this.#transferValues.get(direction)?.get(resources.memoryMb)?.get(resources.vCpus)?.get(q);
+    const hit = byBytes?.get(sizeBytes);
+    if (hit !== undefined) return hit;
+    const value = this.explain({ quantity: 'transferMs', direction, sizeBytes, resources, sla }).valueMs;
+    (byBytes ?? at(at(at(at(this.#transferValues, direction), resources.memoryMb), resources.vCpus), q)).set(sizeBytes, value);
+    return value;
   }
 
   execMs(functionName: string, inputBytes: number, resources: ResourceConfig, sla: Sla): number {
-    return this.explain({ quantity: 'execMs', functionName, inputBytes, resources, sla }).valueMs;
+    const q = quantileKey(sla);
+    const byBytes = this.#execValues.get(functionName)?.get(resources.memoryMb)?.get(resources.vCpus)?.get(q);
+    const hit = byBytes?.get(inputBytes);
+    if (hit !== undefined) return hit;
+    const value = this.explain({ quantity: 'execMs', functionName, inputBytes, resources, sla }).valueMs;
+    (byBytes ?? at(at(at(at(this.#execValues, functionName), resources.memoryMb), resources.vCpus), q)).set(inputBytes, value);
+    return value;
   }
 
   explain<Q extends PredictionQuery>(query: Q): ExplanationFor<Q> {
@@ -314,7 +351,8 @@ class PredictionEngine implements Predictions {
   }
 
   #sizedTime(quantity: 'execMs' | 'transferMs', prepared: PreparedSized, refBytes: number, q: number): TimeExplanation {
-    const estimate = estimateAt(prepared.sorted, refBytes, q, this.options);
+    // Times are never below the smallest positive observation (per byte below the observed sizes): see estimate.ts.
+    const estimate = estimateAt(prepared.sorted, refBytes, q, this.options, 'smallest-positive');
     return {
       quantity,
       valueMs: estimate.value * prepared.rescaleFactor,
@@ -351,6 +389,26 @@ class PredictionEngine implements Predictions {
     const workflow = this.samples.workflow;
     return workflow === undefined ? 'any workflow' : `workflow '${workflow}'`;
   }
+}
+
+/**
+ * The quantile an SLA selects, for the value caches; NaN (which no cache entry holds, as entries are only made for
+ * validated queries) for anything `checkSla` would reject, so a malformed SLA still reaches `explain` and its error.
+ */
+function quantileKey(sla: Sla): number {
+  if (sla?.kind === 'median') return 0.5;
+  if (sla?.kind === 'percentile' && sla.percentile > 0 && sla.percentile <= 100) return sla.percentile / 100;
+  return NaN;
+}
+
+/** The inner map of `map` under `key`, created empty on first use. */
+function at<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map() as V;
+    map.set(key, inner);
+  }
+  return inner;
 }
 
 function memoKey(query: PredictionQuery): string {

@@ -14,7 +14,7 @@ export {
   type TransferQuery,
 } from './engine.js';
 export { predictTaskSizes, type PredictedSizes } from './task-sizes.js';
-export { estimateAt, quantileOf, type Extrapolation, type Interpolation, type SizedEstimate } from './estimate.js';
+export { estimateAt, quantileOf, type Extrapolation, type Interpolation, type LowerBound, type SizedEstimate } from './estimate.js';
 export { memoryFactor, resourceView, type ResourcePath, type ResourceScaling, type ResourceView } from './normalize.js';
 export {
   DEFAULT_EXPONENTS,

@@ -24,8 +24,9 @@ export function parseTaskOverrides(value: unknown, workflow: Workflow, source: s
     if (!isObject(entry)) throw new ConfigError(`${source}: task '${taskId}': expected an object of optimization -> true/false, got ${describe(entry)}`);
     const overrides: Partial<Record<OptimizationPassName, boolean>> = {};
     for (const [field, flag] of Object.entries(entry)) {
-      if (!names.includes(field)) {
-        throw new ConfigError(`${source}: task '${taskId}': unknown optimization '${field}' (optimizations: ${names.join(', ')})`);
+      // custom:<name> addresses a user-defined pass (loaded by path); it reads the override with `overrideOf`.
+      if (!names.includes(field) && !/^custom:[^\s,]+$/.test(field)) {
+        throw new ConfigError(`${source}: task '${taskId}': unknown optimization '${field}' (optimizations: ${names.join(', ')}, custom:<name>)`);
       }
       if (typeof flag !== 'boolean') {
         throw new ConfigError(`${source}: task '${taskId}': field '${field}' must be true or false, got ${describe(flag)}`);

@@ -102,9 +102,11 @@ describe('Algorithm 4 (downgrading), pinned with a hand-made estimator', () => {
     expect(memory).toEqual({ r: 8192, a: 8192, b: 2048, c: 4096 });
     expect(report.finalMakespanMs).toBe(100);
     // Baseline, {w1,w2}→4096 accepted, {w1,w2}→2048 rejected, bisection: w1→2048 accepted, next round w2→2048
-    // rejected; the plan returned carries the last accepted estimate, so no final one: 5.
-    expect(calls).toBe(5);
+    // rejected; the plan returned carries the last accepted estimate, so no final one: 5 trials. The last trial's
+    // plan (both at 2048) is the one rejected before, so it is rejected without a fifth estimate.
+    expect(calls).toBe(4);
     expect(report.estimates).toBe(5);
+    expect(report.repeatedTrials).toBe(1);
   });
 });
 

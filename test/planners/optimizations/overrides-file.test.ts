@@ -26,7 +26,7 @@ describe('task overrides file', () => {
 
   it.each([
     ['unknown task', { zz: { 'pre-load': true } }, /bad\.json: task 'zz': no such task in workflow 'ov'/],
-    ['unknown optimization', { a: { preload: true } }, /bad\.json: task 'a': unknown optimization 'preload' \(optimizations: pre-warm, pre-load, task-dup\)/],
+    ['unknown optimization', { a: { preload: true } }, /bad\.json: task 'a': unknown optimization 'preload' \(optimizations: pre-warm, pre-load, task-dup, custom:<name>\)/],
     ['non-boolean value', { a: { 'pre-load': 'yes' } }, /bad\.json: task 'a': field 'pre-load' must be true or false, got the string "yes"/],
     ['entry not an object', { a: true }, /bad\.json: task 'a': expected an object/],
     ['document not an object', [1, 2], /bad\.json: expected an object mapping task ids to overrides, got an array/],
