@@ -1,7 +1,22 @@
 import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { VegaLiteSpec } from './specs/common.js';
+import { textWidth } from './text-width.js';
+
+/**
+ * Vega measures text with a canvas when it has one and otherwise guesses 0.8 em a character, a third more than
+ * DejaVu Sans takes: layouts got bands of empty space and labels were cut early. Without a canvas (always, here) it
+ * calls `textMetrics.width`, which vega lets a host replace (vl-convert does): the charts' font's own widths.
+ */
+// vega exports `textMetrics` (from vega-scenegraph) at run time; its type declarations do not name it.
+const textMetrics = (vega as unknown as { textMetrics: { width: (item: { text?: unknown; fontSize?: number }, text?: unknown) => number } }).textMetrics;
+textMetrics.width = (item, text) => {
+  const value = text ?? item.text;
+  const lines = Array.isArray(value) ? value.map(String) : [value == null ? '' : String(value)];
+  return Math.max(0, ...lines.map((line) => textWidth(line, item.fontSize ?? 11)));
+};
 
 /** The font resvg draws text with. resvg has no fallback of its own: without a font given, text silently vanishes. */
 export const PNG_FONT_FAMILY = 'DejaVu Sans';

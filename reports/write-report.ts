@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { CompareResults } from '../core/compare-results.js';
 import type { TraceRun } from '../core/trace-records.js';
 import { compareCharts } from './compare-charts.js';
+import { QUANTILE_DEFINITION } from './stats.js';
 import { runsCsv, sensitivityCsv, summaryCsv, tasksCsv, traceRunsCsv, truthCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportDocument, type ReportSection } from './markdown.js';
@@ -80,7 +81,8 @@ export async function writeCompareReport(results: CompareResults, dir: string, o
         heading: 'Data files',
         paragraphs: [
           '`runs.csv`: one row per simulated run (keyed by workload, SLA, prediction-error level, variant and run), values as in the results, with the truth kind, the replayed run and the lower bounds of its truth draw. ' +
-            '`summary.csv`: per workload, SLA, prediction-error level and planner the estimate error, SLA attainment, ratio to the lower bounds, the passes\' own effect, and the mean, sample std (n − 1), p50 and p95 (linear interpolation, type 7) of each metric over completed runs. ' +
+            "`summary.csv`: per workload, SLA, prediction-error level and planner the estimate error, SLA attainment, ratio to the lower bounds, the passes' own effect, and the mean, sample std (n − 1), p50 and p95 of each metric over completed runs. " +
+            `Percentiles: ${QUANTILE_DEFINITION}. ` +
             '`truth.csv`: per workload the truth and the training runs.' +
             (sensitivity ? ' `sensitivity.csv`: the data of the sensitivity chart.' : ''),
         ],

@@ -1,4 +1,4 @@
-import { median } from './fit-profile.js';
+import { mean, median, percentile as statsPercentile } from '../../core/stats.js';
 
 /** Signed relative error of a prediction in %: (predicted − measured) / measured × 100. */
 export function percentError(predicted: number, measured: number): number {
@@ -7,17 +7,10 @@ export function percentError(predicted: number, measured: number): number {
 }
 
 /**
- * The `p`-th percentile (0–100) of `values` by linear interpolation between closest ranks (the "R-7" rule of R and
- * NumPy's default), so p90 of a short list lies between its two largest values instead of being the largest.
+ * The `p`-th percentile (0–100) of `values`: `core/stats.ts` (type 7, linear interpolation between closest ranks, so
+ * p90 of a short list lies between its two largest values instead of being the largest); NaN for no values.
  */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const h = (sorted.length - 1) * (p / 100);
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
+export const percentile = statsPercentile;
 
 /** Simulated against measured for one workload × planner: means over the runs of each side, errors in %. */
 export interface CaseComparison {
@@ -30,8 +23,6 @@ export interface CaseComparison {
   readonly simulatedGbSeconds: number;
   readonly gbSecondsErrorPct: number;
 }
-
-const mean = (values: readonly number[]) => values.reduce((s, x) => s + x, 0) / values.length;
 
 /** Compares the simulated runs of a case with its measured runs (each side's mean makespan and GB-s). */
 export function compareCase(

@@ -1,3 +1,4 @@
+import { median as statsMedian, quantile, sampleStd } from '../../core/stats.js';
 import type { TraceRecord, WorkerRecord } from '../../core/trace-records.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import type { Latency, PlatformModel } from '../../simulator/platform-model.js';
@@ -61,20 +62,13 @@ export interface ProfileFit {
 /** Smallest duration a log is taken of: recorded times are rounded to µs and can be 0. */
 const MIN_MS = 0.001;
 
-/** Median of a list (the mean of the middle two for an even length); NaN when empty. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+/** Median of a list (the mean of the middle two for an even length); NaN when empty (`core/stats.ts`). */
+export const median = statsMedian;
 
 /** Standard deviation of ln(x): the sigma of a lognormal fitted to `values`; 0 for fewer than two values. */
 export function logSigma(values: readonly number[]): number {
   if (values.length < 2) return 0;
-  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v)));
-  const mean = logs.reduce((s, x) => s + x, 0) / logs.length;
-  return Math.sqrt(logs.reduce((s, x) => s + (x - mean) ** 2, 0) / (logs.length - 1));
+  return sampleStd(values.map((v) => Math.log(Math.max(MIN_MS, v))));
 }
 
 /**
@@ -124,12 +118,8 @@ export function fitMedianLine(points: readonly { bytes: number; ms: number }[], 
 /** A lognormal sigma from the middle of the data: (ln q84 − ln q16) / 2, insensitive to a tail of outliers. */
 export function robustLogSigma(values: readonly number[]): number {
   if (values.length < 2) return 0;
-  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v))).sort((a, b) => a - b);
-  const at = (q: number) => {
-    const h = (logs.length - 1) * q;
-    const lo = Math.floor(h);
-    return logs[lo]! + (h - lo) * (logs[Math.ceil(h)]! - logs[lo]!);
-  };
+  const logs = values.map((v) => Math.log(Math.max(MIN_MS, v)));
+  const at = (q: number) => quantile(logs, q);
   return (at(0.8413) - at(0.1587)) / 2;
 }
 

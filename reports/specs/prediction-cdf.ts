@@ -1,6 +1,10 @@
 import { OKABE_ITO } from '../palette.js';
 import { errorCdf, type PredictionErrorSample } from '../prediction-error.js';
+import { textWidth } from '../text-width.js';
 import { PAPER_CONFIG, VEGA_LITE_SCHEMA, WIDTH_PT, type ChartWidth, type VegaLiteSpec } from './common.js';
+
+/** Room a legend entry's symbol and the gap after it take, in points. */
+export const PREDICTION_LEGEND_SYMBOL_PT = 24;
 
 /**
  * CDF of the absolute prediction error: a step line per group (workflow · planner · task or makespan), x the
@@ -9,6 +13,10 @@ import { PAPER_CONFIG, VEGA_LITE_SCHEMA, WIDTH_PT, type ChartWidth, type VegaLit
 export function predictionCdfSpec(samples: readonly PredictionErrorSample[], width: ChartWidth = 'single'): VegaLiteSpec {
   const points = errorCdf(samples);
   const groups = [...new Set(points.map((p) => p.group))];
+  // A legend label may take the chart's whole width bar the symbol (vega's default limit, 160 pt, cut
+  // `tree_reduction · fixed · makespan` to `… · makes…`); longer ones break after the planner.
+  const labelLimit = WIDTH_PT[width] - 2 * PAPER_CONFIG.padding - PREDICTION_LEGEND_SYMBOL_PT;
+  const wrap = groups.some((g) => textWidth(g, PAPER_CONFIG.legend.labelFontSize) > labelLimit);
   return {
     $schema: VEGA_LITE_SCHEMA,
     description: 'Empirical CDF of absolute prediction error (predicted vs observed on a real platform)',
@@ -22,6 +30,15 @@ export function predictionCdfSpec(samples: readonly PredictionErrorSample[], wid
       color: { field: 'group', type: 'nominal', title: null, scale: { domain: groups, range: groups.map((_, i) => OKABE_ITO[i % OKABE_ITO.length]!) } },
       order: { field: 'absErrorPct', type: 'quantitative' },
     },
-    config: { ...PAPER_CONFIG, legend: { ...PAPER_CONFIG.legend, orient: 'bottom', direction: 'vertical' } },
+    config: {
+      ...PAPER_CONFIG,
+      legend: {
+        ...PAPER_CONFIG.legend,
+        orient: 'bottom',
+        direction: 'vertical',
+        labelLimit,
+        ...(wrap ? { labelExpr: "split(datum.label, ' · ').length > 2 ? [join(slice(split(datum.label, ' · '), 0, 2), ' · '), '  · ' + peek(split(datum.label, ' · '))] : datum.label" } : {}),
+      },
+    },
   };
 }

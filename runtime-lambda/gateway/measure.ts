@@ -4,6 +4,7 @@
  * loop's overhead, not the handler's). For `npm run bench:perf`.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { quantile } from '../../core/stats.js';
 import { gatewaySourceFile } from './code.js';
 import { LambdaGateway } from './gateway.js';
 import type { InstanceRunner, TsLoader } from './types.js';
@@ -20,7 +21,7 @@ export interface MeasureGatewayOptions {
   memoryMb?: number;
 }
 
-/** Medians (and p90) in ms. */
+/** Medians (and p90) in ms; quantiles as `core/stats.ts` defines them (type 7). */
 export interface GatewayMeasurement {
   runner: InstanceRunner;
   tsLoader: TsLoader;
@@ -38,15 +39,6 @@ export interface GatewayMeasurement {
   warmInstanceMedianMs: number;
   /** Whether instances ran with a cgroup CPU quota. */
   cpuQuota: boolean;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
 }
 
 /** Starts a private gateway, times cold and warm invocations, closes it and returns the figures. */

@@ -73,8 +73,13 @@ describe('report charts', () => {
     const marks = marksOfRole(svg, 'bar');
     expect(marks).toHaveLength(bars.length);
     expect(new Set(marks.map((l) => labelField(l, 'worker')))).toEqual(new Set(run.workers.map((w) => w.workerId)));
-    // One band per worker: the bars' y offsets take exactly as many distinct values as there are workers.
-    const rowY = new Set([...svg.matchAll(/aria-roledescription="bar" d="M[-\d.e]+,([-\d.e]+)/g)].map((m) => Number(m[1]).toFixed(3)));
+    // One row per worker: its start-up and lifetime bars' y offsets take exactly as many distinct values as there
+    // are workers (tasks it ran at once get sub-rows within it: chart-quality.test.ts).
+    const rowY = new Set(
+      [...svg.matchAll(/aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar" d="M[-\d.e]+,([-\d.e]+)/g)]
+        .filter((m) => labelField(m[1]!, 'task') === undefined || labelField(m[1]!, 'task') === '')
+        .map((m) => Number(m[2]).toFixed(3)),
+    );
     expect(rowY.size).toBe(run.workers.length);
     const phases = count(marks.map((l) => labelField(l, 'phase')!));
     expect(phases.get('execute')).toBe(run.tasks.filter((t) => t.execMs > 0).length);

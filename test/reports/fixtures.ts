@@ -30,6 +30,26 @@ export function tinyCompareResults(): Promise<CompareResults> {
   return compareResults;
 }
 
+let optimizedResults: Promise<CompareResults> | undefined;
+
+/**
+ * A comparison with six variants like `bench compare`'s default: gemm (2 blocks) and tree_reduction (8 leaves),
+ * WUKONG, Uniform and Non-Uniform each without and with every pass (an optimized variant can have the plain one's
+ * plan, so their points coincide), three simulated runs per cell. Run once per test file.
+ */
+export function optimizedCompareResults(): Promise<CompareResults> {
+  optimizedResults ??= buildCompareMatrix({
+    workloads: ['gemm', 'tree_reduction'],
+    planners: ['wukong', 'uniform', 'non-uniform'],
+    optimizations: ['none', 'all'],
+    runs: 3,
+    historyRuns: 3,
+    seed: 3,
+    params: { tree_reduction: { leaves: 8 }, gemm: { blocks: 2 } },
+  }).then(({ matrix }) => runCompare(matrix));
+  return optimizedResults;
+}
+
 const levelResults = new Map<string, Promise<CompareResults>>();
 
 /**
