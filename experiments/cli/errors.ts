@@ -1,5 +1,4 @@
 import { ConfigError, NoSamplesError, PlanValidationError, WorkflowValidationError } from '../../core/errors.js';
-import { TraceReadFailure } from '../../traces/trace-io.js';
 
 /** A user error the CLI reports as one message, without a stack trace. */
 export class UsageError extends Error {
@@ -14,6 +13,7 @@ export function isUserFacing(error: unknown): error is Error {
     error instanceof NoSamplesError ||
     error instanceof PlanValidationError ||
     error instanceof WorkflowValidationError ||
-    error instanceof TraceReadFailure
+    // By name: traces/trace-io.js (and its schema) is not loaded before a command needs it.
+    (error instanceof Error && error.name === 'TraceReadFailure')
   );
 }

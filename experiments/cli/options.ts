@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseResources, type ResourceConfig } from '../../core/resources.js';
 import { parseSla, type Sla } from '../../core/sla.js';
 import { UsageError } from './errors.js';
@@ -66,4 +68,15 @@ export function factorsOption(value: unknown, flag: string): Record<string, numb
     factors[match[1]!.trim()] = factor;
   }
   return factors;
+}
+
+/** Writes `value` as JSON (2-space indented, final newline) for `--json-out`, creating the folder. */
+export async function writeJsonOut(file: string, value: unknown): Promise<void> {
+  await writeTextOut(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Writes text for an `--…-out FILE` option, creating the folder. */
+export async function writeTextOut(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text, 'utf8');
 }

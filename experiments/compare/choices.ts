@@ -1,7 +1,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { OPTIMIZATION_PASSES } from '../../planners/optimizations/index.js';
 import { OPTIMIZATION_PASS_NAMES, type OptimizationPassName } from '../../planners/planner.js';
-import { loadPlanner } from '../../planners/registry.js';
+import { getOptimizationPass, isModulePath, loadPlanner } from '../../planners/registry.js';
 import { getWorkload, workloadNames } from '../../traces/workloads/registry.js';
 import type { WorkloadSpec } from './matrix.js';
 
@@ -11,8 +11,10 @@ export function availableOptimizations(): OptimizationPassName[] {
 }
 
 /**
- * Reads one optimization choice: `none`, `all` (every pass, in the registry's order), or a comma list of pass names.
- * A name that is no pass is an error listing the valid ones.
+ * Reads one optimization choice: `none`, `all` (every built-in pass, in the registry's order), or a comma list of
+ * pass names and module paths. A path (`./my-pass.ts`) is loaded now and stands for the pass it exports, named
+ * `custom:<name>` (`planners/registry.ts`, `loadOptimizationPassSync`); a `custom:<name>` already loaded may be named
+ * directly. A name that is no pass is an error listing the valid ones.
  */
 export function parseOptimizationChoice(text: string): OptimizationPassName[] {
   const trimmed = text.trim();
@@ -20,12 +22,13 @@ export function parseOptimizationChoice(text: string): OptimizationPassName[] {
   if (trimmed === 'all') return availableOptimizations();
   const names: OptimizationPassName[] = [];
   for (const raw of trimmed.split(',')) {
-    const name = raw.trim();
-    if (name === '') continue;
-    if (!(OPTIMIZATION_PASS_NAMES as readonly string[]).includes(name)) {
-      throw new ConfigError(`unknown optimization '${name}' (optimizations: none, all, ${OPTIMIZATION_PASS_NAMES.join(', ')})`);
-    }
-    if (!names.includes(name as OptimizationPassName)) names.push(name as OptimizationPassName);
+    const choice = raw.trim();
+    if (choice === '') continue;
+    let name: OptimizationPassName;
+    if ((OPTIMIZATION_PASS_NAMES as readonly string[]).includes(choice)) name = choice as OptimizationPassName;
+    else if (isModulePath(choice) || choice.startsWith('custom:')) name = getOptimizationPass(choice).name;
+    else throw new ConfigError(`unknown optimization '${choice}' (optimizations: none, all, ${OPTIMIZATION_PASS_NAMES.join(', ')}, or a path to a module exporting an OptimizationPass)`);
+    if (!names.includes(name)) names.push(name);
   }
   if (names.length === 0) throw new ConfigError(`--optimizations: '${text}' names no optimization (use none, all or pass names)`);
   return names;

@@ -24,12 +24,12 @@ async function compare(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 describe('bench compare', () => {
-  it('--json prints only the results on stdout, and --csv writes the same numbers', async () => {
+  it('--json prints only the results on stdout, and --csv-out writes the same numbers', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'octoplan-compare-'));
     const csv = join(dir, 'out', 'compare.csv');
     const args = ['--workloads', 'tree_reduction', '--planners', 'wukong,uniform', '--optimizations', 'none', '--runs', '2', '--history-runs', '3'];
     // Both invocations at once: each pays tsx's start-up.
-    const [json, table] = await Promise.all([compare(...args, '--json', '--csv', csv), compare(...args)]);
+    const [json, table] = await Promise.all([compare(...args, '--json', '--csv-out', csv), compare(...args)]);
     const { code, stdout } = json;
     expect(code).toBe(0);
     const results = JSON.parse(stdout) as CompareResults;

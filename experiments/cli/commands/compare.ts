@@ -1,18 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildCompareMatrix, DEFAULT_COMPARE_PLANNERS, DEFAULT_COMPARE_RUNS, DEFAULT_HISTORY_RUNS } from '../../compare/build-matrix.js';
 import { compareCsv } from '../../compare/csv.js';
 import { formatHeadline, headlineMatrix, headlineReport, HEADLINE_RUNS, type HeadlineRoles } from '../../compare/headline.js';
 import type { CompareMatrix } from '../../compare/matrix.js';
-import { LONG_SWEEP_STEPS, progressDisplay } from '../../compare/progress.js';
 import { formatCompareTables } from '../../compare/report-table.js';
 import { compareSteps, runCompare } from '../../compare/runner.js';
 import type { WorkflowSources } from '../../compare/workflows.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
-import { writeCompareReport } from '../../../reports/write-report.js';
 import { UsageError } from '../errors.js';
-import { factorsOption, listOption, numberListOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { checkPathOptions } from '../paths.js';
+import { startProgress } from '../progress.js';
+import { factorsOption, listOption, numberListOption, resourcesOption, seedOption, slaOption, writeJsonOut, writeTextOut } from '../options.js';
 import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
 import { DEFAULT_HOLDOUT_FRACTION } from '../../compare/truth.js';
 import { printReportOutput } from './report.js';
@@ -34,7 +33,9 @@ interface CompareArgs {
   history?: string;
   platform?: string;
   json: boolean;
-  csv?: string;
+  'json-out'?: string;
+  csv: boolean;
+  'csv-out'?: string;
   experiment?: string;
   progress?: boolean;
   report?: string;
@@ -94,12 +95,16 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       })
       .option('prediction-bias', { type: 'number', describe: 'systematic bias of the perturbed belief (0.2: every function believed 20% slower; default 0)' })
       .option('belief-scale', { type: 'string', array: true, describe: "multiply one function's believed execution time, function=factor list (e.g. work=0.5)" })
-      .option('json', { type: 'boolean', default: false, describe: 'print the results (and headline) as JSON instead of tables' })
-      .option('csv', { type: 'string', describe: 'write one row per workload, SLA and variant (means, stds, Δ%) to this file' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the results (and headline) as JSON on stdout instead of tables' })
+      .option('json-out', { type: 'string', describe: 'also write the results (and headline) as JSON to this file' })
+      .option('csv', { type: 'boolean', default: false, describe: 'print one row per workload, SLA and variant (means, stds, Δ%) as CSV on stdout instead of tables' })
+      .option('csv-out', { type: 'string', describe: 'also write that CSV to this file' })
       .option('experiment', { type: 'string', describe: `a predefined experiment (${COMPARE_EXPERIMENTS.join(', ')})` })
       .option('report', { type: 'string', describe: 'also write a report for papers (CSV, Markdown, charts, HTML) to this folder, as `bench report` does' })
-      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal or the sweep is long)' }) as unknown as Argv<CompareArgs>,
+      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
+    checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
+    if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
     const slas = args.sla === undefined ? undefined : slaOption(args.sla);
     const seed = seedOption(args.seed);
     const workloads = args.workloads === undefined ? undefined : listOption(args.workloads);
@@ -150,41 +155,47 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     for (const note of notes) console.error(`bench compare: note: ${note}`);
 
     const steps = compareSteps(matrix);
-    const isTty = Boolean(process.stderr.isTTY);
-    const showProgress = args.progress ?? (isTty || steps > LONG_SWEEP_STEPS);
-    const progress = showProgress ? progressDisplay(process.stderr, isTty) : undefined;
+    const progress = await startProgress('bench compare', { enabled: args.progress });
     let results;
     try {
       results = await runCompare(matrix, {
-        ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
-        onWarning: (message) => console.error(`bench compare: warning: ${message}`),
+        onProgress: (p) => progress.update(p.variant ? `${p.workload} ${p.variant}` : p.workload, p.done, p.total),
+        onWarning: (message) => progress.log(`bench compare: warning: ${message}`),
         ...(workflowSources ? { workflowSources } : {}),
       });
-    } finally {
-      progress?.finish();
+    } catch (error) {
+      progress.stop();
+      throw error;
     }
+    progress.finish(`${steps} step(s): ${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s)`);
     const headline = roles ? headlineReport(results, roles) : undefined;
 
-    if (args.csv) {
-      await mkdir(dirname(args.csv), { recursive: true });
-      await writeFile(args.csv, compareCsv(results), 'utf8');
-    }
+    const json = headline ? { ...results, headline } : results;
+    if (args['csv-out']) await writeTextOut(args['csv-out'], compareCsv(results));
+    if (args['json-out']) await writeJsonOut(args['json-out'], json);
     if (args.report) {
+      // Loaded here: the renderer (Vega, resvg) is the heaviest module of the CLI and only a report needs it.
+      const { writeCompareReport } = await import('../../../reports/write-report.js');
       const output = await writeCompareReport(results, args.report, {
         source: join(args.report, 'results.json'),
         command: ['bench', ...process.argv.slice(2)].join(' '),
       });
-      // With --json, stdout is the results alone, so the report's file list goes to stderr.
-      if (args.json) console.error(`bench compare: report written to ${output.dir}`);
-      else printReportOutput(output);
+      // With --json or --csv, stdout is the results alone, so the report's file list goes to stderr.
+      if (args.json || args.csv) console.error(`bench compare: report written to ${output.dir}`);
+      else printReportOutput(output, 'bench compare');
     }
     if (args.json) {
-      console.log(JSON.stringify(headline ? { ...results, headline } : results, null, 2));
+      console.log(JSON.stringify(json, null, 2));
+      return;
+    }
+    if (args.csv) {
+      process.stdout.write(compareCsv(results));
       return;
     }
     console.log(formatCompareTables(results));
     if (headline) console.log(`\n${formatHeadline(headline)}`);
     console.log(`\n${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s) in ${(results.timing.totalMs / 1000).toFixed(1)} s; toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(seed)}`);
-    if (args.csv) console.log(`CSV: ${args.csv}`);
+    if (args['csv-out']) console.log(`CSV: ${args['csv-out']}`);
+    if (args['json-out']) console.log(`JSON: ${args['json-out']}`);
   },
 };

@@ -5,6 +5,7 @@ import { criticalPath } from '../../../traces/wfcommons/to-workflow.js';
 import { DEFAULT_NOISE_CV } from '../../../traces/wfcommons/to-history.js';
 import { UsageError } from '../errors.js';
 import { seedOption } from '../options.js';
+import { checkPath } from '../paths.js';
 import { formatBytes } from '../table.js';
 
 interface ImportWfcommonsArgs {
@@ -31,6 +32,8 @@ const importWfcommonsCommand: CommandModule<object, ImportWfcommonsArgs> = {
   handler: async (args) => {
     if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
     if (!(Number.isFinite(args.noise) && args.noise >= 0)) throw new UsageError(`--noise must be a number >= 0, got ${args.noise}`);
+    checkPath(args.file, 'file');
+    checkPath(args.out, 'output-directory', '--out');
     const mhz = args['reference-mhz'];
     if (mhz !== undefined && !(Number.isFinite(mhz) && mhz > 0)) throw new UsageError(`--reference-mhz must be a positive number, got ${mhz}`);
     const result = await importWfFormatFile(args.file, {

@@ -6,12 +6,13 @@ import { formatSla, type Sla } from '../../../core/sla.js';
 import type { TraceRecord } from '../../../core/trace-records.js';
 import type { Workflow } from '../../../core/workflow.js';
 import { generateHistory } from '../../../traces/synthetic/history-generator.js';
-import { formatTraceLineError, readTraces } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
 import { UsageError } from '../errors.js';
-import { paramsOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { readTraceInput } from '../trace-input.js';
+import { paramsOption, resourcesOption, seedOption, slaOption, writeJsonOut } from '../options.js';
+import { checkPathOptions } from '../paths.js';
 import { formatBytes, formatTable } from '../table.js';
 
 interface PredictArgs {
@@ -23,6 +24,7 @@ interface PredictArgs {
   resources: string;
   param: string[];
   json: boolean;
+  'json-out'?: string;
 }
 
 /** Sizes whose transfer times `predict` reports: a small object and a GEMM-sized block. */
@@ -44,8 +46,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('sla', { type: 'string', default: 'median,p90', describe: 'SLAs: median and/or percentiles such as p75' })
       .option('resources', { type: 'string', default: '1024,2048,4096', describe: 'resource configs to predict for (memory MB[:vCPUs])' })
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of tables' }) as unknown as Argv<PredictArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print the predictions as JSON on stdout instead of tables' })
+      .option('json-out', { type: 'string', describe: 'also write the predictions as JSON to this file' }) as unknown as Argv<PredictArgs>,
   handler: async (args) => {
+    checkPathOptions(args, { 'json-out': 'output-file' });
     const workload = getWorkload(args.workload);
     const params = resolveParams(workload, paramsOption(args.param));
     const workflow = workload.build(params);
@@ -57,9 +61,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     let records: TraceRecord[];
     let source: string;
     if (args.history !== undefined) {
-      const read = await readTraces(args.history);
       // Bad lines are reported and skipped; the good ones still count (nothing recorded is lost).
-      for (const error of read.errors) console.error(formatTraceLineError(error));
+      const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
       records = read.records;
       source = args.history;
     } else {
@@ -71,8 +74,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     const { runs } = groupRuns(records);
     const predictions = createPredictions(runs, { workflow: workflow.name });
     const report = buildReport(workflow, predictions, slas, configs);
+    const json = { workflow: workflow.name, source, runs: predictions.samples.runCount, ...report };
+    if (args['json-out']) await writeJsonOut(args['json-out'], json);
     if (args.json) {
-      console.log(JSON.stringify({ workflow: workflow.name, source, runs: predictions.samples.runCount, ...report }, null, 2));
+      console.log(JSON.stringify(json, null, 2));
     } else {
       printReport(workflow, source, predictions.samples.runCount, report, configs);
     }

@@ -6,12 +6,15 @@ import { LocalRuntime } from '../../../runtime-lambda/local-runtime.js';
 import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
 import { summarizeRun } from '../../../simulator/run-summary.js';
-import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
+import { writeTraceFile } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { localWorkload, planLocal, syntheticHistory } from '../../validate/local-plan.js';
 import { UsageError } from '../errors.js';
-import { paramsOption } from '../options.js';
+import { checkPathOptions } from '../paths.js';
+import { readTraceInput } from '../trace-input.js';
+import { paramsOption, writeJsonOut } from '../options.js';
+import { withProgress } from '../progress.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
 interface RunArgs {
@@ -25,11 +28,28 @@ interface RunArgs {
   param: string[];
   'trace-out'?: string;
   json: boolean;
+  'json-out'?: string;
+  progress?: boolean;
 }
 
 /** Checks `--runtime`: only the local gateway runs workflows from this command (AWS is deployed separately). */
 export function checkRuntime(runtime: string): void {
   if (runtime !== 'local') throw new UsageError(`--runtime must be 'local' (worker processes behind the local Lambda gateway), got '${runtime}'`);
+}
+
+/**
+ * Checks workload names for a real run: the six built-in workloads (`-` and `_` interchangeable). The runtime also
+ * knows internal workflows (the overhead probe), which are no workload a user runs, so they are neither accepted nor
+ * listed here.
+ * @throws UsageError listing the valid names
+ */
+export function runtimeWorkloadNames(names: readonly string[], flag: string): string[] {
+  const valid = RUNTIME_WORKLOADS.map((w) => w.name);
+  return names.map((name) => {
+    const canonical = name.replaceAll('-', '_');
+    if (!valid.includes(canonical)) throw new UsageError(`${flag}: unknown workload '${name}' (workloads: ${valid.join(', ')})`);
+    return canonical;
+  });
 }
 
 /**
@@ -51,34 +71,50 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the static inputs and the synthetic history' })
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value (over the gateway defaults)' })
       .option('trace-out', { type: 'string', describe: "write the run's trace records here (.jsonl)" })
-      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<RunArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout instead of tables' })
+      .option('json-out', { type: 'string', describe: 'also write the summary as JSON to this file' })
+      .option('progress', { type: 'boolean', describe: 'progress on stderr while planning and running (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     checkRuntime(args.runtime);
-    const instance = localWorkload(args.workload, args.seed, paramsOption(args.param));
+    checkPathOptions(args, { history: 'file-or-directory', 'trace-out': 'output-file', 'json-out': 'output-file' });
+    const [workload] = runtimeWorkloadNames([args.workload], '--workload');
+    const instance = localWorkload(workload!, args.seed, paramsOption(args.param));
     const { workflow } = instance;
-    let history;
-    if (args.history) {
-      const read = await readTraces(args.history);
-      for (const error of read.errors) console.error(formatTraceLineError(error));
-      history = groupRuns(read.records).runs;
-    } else history = syntheticHistory(workflow.name, instance.params, args.seed);
-    const local = await planLocal(workflow, history, args.planner, parseOptimizationChoice(args.optimizations), DEFAULT_PLATFORM_MODEL, history);
-    const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => console.error(`gateway: ${m}`) });
-    let records: readonly TraceRecord[];
-    try {
-      const result = await runtime.run({
-        workflow,
-        plan: local.plan,
-        staticInputs: instance.staticInputs,
-        taskEstimates: local.taskEstimates,
-        params: { ...instance.params, seed: args.seed },
-      });
-      records = result.records;
-    } finally {
-      await runtime.close();
-    }
+    const { local, records } = await withProgress(
+      'bench run',
+      args.progress,
+      async (progress) => {
+        progress.update('reading the history and planning');
+        let history;
+        if (args.history) {
+          const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
+          history = groupRuns(read.records).runs;
+        } else history = syntheticHistory(workflow.name, instance.params, args.seed);
+        const local = await planLocal(workflow, history, args.planner, parseOptimizationChoice(args.optimizations), DEFAULT_PLATFORM_MODEL, history);
+        progress.update('starting the local gateway and Redis');
+        const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => progress.log(`gateway: ${m}`) });
+        let records: readonly TraceRecord[];
+        try {
+          progress.update(`running ${workflow.name} (${workflow.tasks.size} tasks, plan '${local.plan.planner}') in worker processes`);
+          const result = await runtime.run({
+            workflow,
+            plan: local.plan,
+            staticInputs: instance.staticInputs,
+            taskEstimates: local.taskEstimates,
+            params: { ...instance.params, seed: args.seed },
+          });
+          records = result.records;
+          progress.update('stopping the gateway');
+        } finally {
+          await runtime.close();
+        }
+        return { local, records };
+      },
+      ({ records }) => `1 real run of ${workflow.name} (${workflow.tasks.size} tasks, ${records.length} trace records)`,
+    );
     if (args['trace-out']) await writeTraceFile(args['trace-out'], records);
     const s = summarizeRun(groupRuns(records).runs[0]!, workflow, DEFAULT_PLATFORM_MODEL);
+    if (args['json-out']) await writeJsonOut(args['json-out'], s);
     if (args.json) {
       console.log(JSON.stringify(s, null, 2));
       return;

@@ -20,13 +20,15 @@ import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js'
 import { simulate } from '../../../simulator/simulate.js';
 import { planToJson, readPlanFile } from '../../../traces/plan-file.js';
 import { generateHistory } from '../../../traces/synthetic/history-generator.js';
-import { formatTraceLineError, readTraces, writeTraceFile } from '../../../traces/trace-io.js';
+import { writeTraceFile } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { loadWorkflowSource } from '../../../traces/wfcommons/load-workflow-source.js';
 import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
 import { UsageError } from '../errors.js';
-import { paramsOption, resourcesOption, seedOption, slaOption } from '../options.js';
+import { checkPathOptions } from '../paths.js';
+import { readTraceInput } from '../trace-input.js';
+import { paramsOption, resourcesOption, seedOption, slaOption, writeJsonOut } from '../options.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
 interface SimulateArgs {
@@ -50,6 +52,7 @@ interface SimulateArgs {
   'trace-out'?: string;
   'plan-out'?: string;
   json: boolean;
+  'json-out'?: string;
 }
 
 /** The values `--durations` still accepts (deprecated but `expected`, see `truthMode`). */
@@ -203,8 +206,19 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value' })
       .option('plan-out', { type: 'string', describe: 'write the plan simulated as JSON (a template for --plan)' })
       .option('trace-out', { type: 'string', describe: 'write the simulated run\'s trace records here (.jsonl); the header\'s params name the truth' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the summary (and the truth) as JSON' }) as unknown as Argv<SimulateArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary (and the truth) as JSON on stdout instead of tables' })
+      .option('json-out', { type: 'string', describe: 'also write the summary (and the truth) as JSON to this file' }) as unknown as Argv<SimulateArgs>,
   handler: async (args) => {
+    checkPathOptions(args, {
+      workflow: 'file-or-directory',
+      plan: 'file',
+      'task-overrides': 'file',
+      history: 'file-or-directory',
+      platform: 'file',
+      'plan-out': 'output-file',
+      'trace-out': 'output-file',
+      'json-out': 'output-file',
+    });
     const seed = seedOption(args.seed);
     const mode = truthMode(args.truth, args.durations);
     if (mode.note) console.error(mode.note);
@@ -222,8 +236,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
 
     let history: TraceRecord[];
     if (args.history) {
-      const read = await readTraces(args.history);
-      for (const error of read.errors) console.error(formatTraceLineError(error));
+      const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
       history = read.records;
     } else if (source) {
       history = source.history;
@@ -295,6 +308,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const records = withTruthHeader(result.records, truth);
     if (args['trace-out']) await writeTraceFile(args['trace-out'], records);
     const s = result.summary;
+    if (args['json-out']) await writeJsonOut(args['json-out'], { ...s, truth });
     if (args.json) {
       console.log(JSON.stringify({ ...s, truth }, null, 2));
       return;

@@ -9,7 +9,9 @@ import { parseOptimizationChoice } from '../../compare/choices.js';
 import { localWorkload, planLocal, syntheticHistory } from '../../validate/local-plan.js';
 import { UsageError } from '../errors.js';
 import { listOption } from '../options.js';
-import { checkRuntime } from './run.js';
+import { checkPath } from '../paths.js';
+import { startProgress } from '../progress.js';
+import { checkRuntime, runtimeWorkloadNames } from './run.js';
 
 /**
  * `bench traces collect`: fills DIR/<workload>.jsonl with real runs through the local gateway — `--runs` per workload ×
@@ -30,15 +32,21 @@ export function tracesCollectCommand(yargs: Argv): Argv {
         .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
         .option('keep-warm', { type: 'boolean', default: false, describe: 'let a run reuse the warm workers of the one before (default: every run starts with none)' })
         .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the static inputs (run i uses <seed>/<planner>/<i>)' })
-        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory' }),
+        .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'output directory' })
+        .option('progress', { type: 'boolean', describe: 'progress on stderr, run by run (default: when stderr is a terminal; --no-progress: off)' }),
     async (args) => {
       checkRuntime(args.runtime);
+      checkPath(args.out, 'output-directory', '--out');
       if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
-      const workloads = args.workloads === 'all' ? RUNTIME_WORKLOADS.map((w) => w.name) : listOption(args.workloads);
+      const workloads = args.workloads === 'all' ? RUNTIME_WORKLOADS.map((w) => w.name) : runtimeWorkloadNames(listOption(args.workloads), '--workloads');
       const planners = listOption(args.planners);
       if (workloads.length === 0 || planners.length === 0) throw new UsageError('--workloads and --planners must name at least one each');
       const optimizations = parseOptimizationChoice(args.optimizations);
-      const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => console.error(`gateway: ${m}`) });
+      const progress = await startProgress('bench traces collect', { enabled: args.progress });
+      const total = workloads.length * planners.length * args.runs;
+      let done = 0;
+      progress.update('starting the local gateway and Redis');
+      const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => progress.log(`gateway: ${m}`) });
       try {
         for (const name of workloads) {
           const probe = localWorkload(name, args.seed);
@@ -51,6 +59,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
               // a held-out replay assumes), and each holds cold start-ups for the predictions to learn from.
               if (!args['keep-warm']) await runtime.reclaimIdle();
               const seed = `${args.seed}/${planner}/${i}`;
+              progress.update(`${name} ${planner} run ${i + 1}/${args.runs}`, done, total);
               const instance = localWorkload(name, seed);
               const result = await runtime.run({
                 workflow: instance.workflow,
@@ -60,6 +69,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
                 params: { ...instance.params, seed },
               });
               records.push(...result.records);
+              done++;
             }
           }
           const file = join(args.out, `${probe.workflow.name}.jsonl`);
@@ -67,9 +77,13 @@ export function tracesCollectCommand(yargs: Argv): Argv {
           const tasks = records.filter((r) => r.type === 'task').length;
           console.log(`${file}: ${args.runs * planners.length} real run(s), ${tasks} task record(s), ${records.length} record(s)`);
         }
+      } catch (error) {
+        progress.stop();
+        throw error;
       } finally {
         await runtime.close();
       }
+      progress.finish(`${done} real run(s) of ${workloads.length} workload(s) written to ${args.out}`);
     },
   );
 }

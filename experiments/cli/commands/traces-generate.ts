@@ -5,6 +5,7 @@ import { generateHistory } from '../../../traces/synthetic/history-generator.js'
 import { getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { paramsOption, resourcesOption, seedOption } from '../options.js';
 import { UsageError } from '../errors.js';
+import { checkPath } from '../paths.js';
 
 /** `bench traces generate`: writes a seeded synthetic history of one or every built-in workload. */
 export function tracesGenerateCommand(yargs: Argv): Argv {
@@ -21,6 +22,7 @@ export function tracesGenerateCommand(yargs: Argv): Argv {
         .option('param', { type: 'string', array: true, default: [] as string[], describe: 'workload parameter name=value (one workload only)' }),
     async (args) => {
       if (!Number.isInteger(args.runs) || args.runs < 1) throw new UsageError(`--runs must be a positive integer, got ${args.runs}`);
+      checkPath(args.out, 'output-directory', '--out');
       const names = args.workload === 'all' ? workloadNames() : [getWorkload(args.workload).name];
       const params = paramsOption(args.param);
       if (names.length > 1 && Object.keys(params).length > 0) throw new UsageError('--param needs a single --workload');

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
-import { formatTraceLineError, readTraces } from '../../../traces/trace-io.js';
+import { formatTraceLineError } from '../../../traces/trace-io.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
+import { readTraceInput } from '../trace-input.js';
 
 /** `bench traces validate PATH`: checks every line of a trace file or directory and summarizes its runs. */
 export function tracesValidateCommand(yargs: Argv): Argv {
@@ -9,7 +10,7 @@ export function tracesValidateCommand(yargs: Argv): Argv {
     'Check every line of a trace file (or a directory of .jsonl files); print file:line and field of each problem',
     (y) => y.positional('path', { type: 'string', demandOption: true, describe: 'a .jsonl file or a directory of them' }),
     async (args) => {
-      const { records, errors } = await readTraces(args.path);
+      const { records, errors } = await readTraceInput(args.path);
       const { runs, problems } = groupRuns(records);
       for (const error of errors) console.error(formatTraceLineError(error));
       for (const problem of problems) console.error(`${args.path}: record #${problem.index + 1} of the valid ones: ${problem.message}`);

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { DEFAULT_SIMULATIONS, DEFAULT_WARM_UP_RUNS, formatValidationReport, runValidation } from '../../validate/validate.js';
 import { UsageError } from '../errors.js';
-import { listOption } from '../options.js';
+import { listOption, writeJsonOut } from '../options.js';
+import { runtimeWorkloadNames } from './run.js';
+import { checkPathOptions } from '../paths.js';
 
 interface ValidateArgs {
   workloads: string;
@@ -16,7 +17,8 @@ interface ValidateArgs {
   simulations: number;
   redis?: string;
   seed: string;
-  json?: string;
+  json: boolean;
+  'json-out'?: string;
   quiet: boolean;
 }
 
@@ -38,14 +40,16 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('simulations', { type: 'number', default: DEFAULT_SIMULATIONS, describe: 'simulations per case (at least --test-runs), each starting as one of the test runs did' })
       .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of static inputs and simulations' })
-      .option('json', { type: 'string', describe: 'also write the full report as JSON to this file' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON on stdout instead of tables' })
+      .option('json-out', { type: 'string', describe: 'also write the full report as JSON to this file' })
       .option('quiet', { type: 'boolean', default: false, describe: 'no progress line per run (stderr)' }) as unknown as Argv<ValidateArgs>,
   handler: async (args) => {
+    checkPathOptions(args, { 'json-out': 'output-file' });
     for (const flag of ['fit-runs', 'test-runs', 'simulations'] as const) {
       if (!Number.isInteger(args[flag]) || args[flag] < 1) throw new UsageError(`--${flag} must be a positive integer, got ${args[flag]}`);
     }
     if (!Number.isInteger(args['warm-up-runs']) || args['warm-up-runs'] < 0) throw new UsageError(`--warm-up-runs must be an integer >= 0, got ${args['warm-up-runs']}`);
-    const workloads = args.workloads === 'all' ? RUNTIME_WORKLOADS.map((w) => w.name) : listOption(args.workloads);
+    const workloads = args.workloads === 'all' ? RUNTIME_WORKLOADS.map((w) => w.name) : runtimeWorkloadNames(listOption(args.workloads), '--workloads');
     const report = await runValidation({
       workloads,
       planners: listOption(args.planners),
@@ -58,7 +62,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       ...(args.redis ? { redisUrl: args.redis } : {}),
       ...(args.quiet ? {} : { progress: (line: string) => console.error(line) }),
     });
-    console.log(formatValidationReport(report));
-    if (args.json) await writeFile(args.json, JSON.stringify(report, null, 2) + '\n', 'utf8');
+    if (args['json-out']) await writeJsonOut(args['json-out'], report);
+    if (args.json) console.log(JSON.stringify(report, null, 2));
+    else console.log(formatValidationReport(report));
   },
 };
