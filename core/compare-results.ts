@@ -149,7 +149,7 @@ export interface CompareAggregate {
   /** Distinct fixed workers of the plan (flexible workers are decided at run time and not counted). */
   readonly plannedWorkers: number;
   readonly metrics: Readonly<Record<CompareMetric, MetricStats>>;
-  /** The variant the Δ% are against: the baseline planner with the same optimizations, else without any. */
+  /** The variant the Δ% are against: the baseline planner at the same resources if any, with the same optimizations, else without any. */
   readonly baselineVariant: string | null;
   /** (mean / baseline mean − 1) × 100 per metric; null without a baseline or with a zero baseline mean. */
   readonly deltaPct: Readonly<Record<CompareMetric, number | null>>;

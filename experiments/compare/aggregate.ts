@@ -19,8 +19,8 @@ function sameCell(a: { workload: string; sla: string; predictionError: number },
 /**
  * Aggregates the runs of every cell (statistics over completed runs only: a failed run's makespan measures the
  * failure, not the plan) and adds:
- * - Δ% against the baseline planner's variant of the same workload, SLA and error level, with the same optimizations
- *   when that variant exists, else the one without optimizations;
+ * - Δ% against the baseline planner's variant of the same workload, SLA and error level, at the same resources when
+ *   there is one, with the same optimizations when that variant exists, else the one without optimizations;
  * - the optimization passes' own effect: Δ% against the same planner without passes;
  * - the estimate error (the planner's estimate against the graded mean) and SLA attainment (share of runs within the
  *   estimate at the SLA planned for; a run that did not complete missed it);
@@ -36,7 +36,10 @@ export function aggregateCells(cells: readonly CellInfo[], rows: readonly Compar
   const deltas = (metrics: Record<CompareMetric, MetricStats>, against: Record<CompareMetric, MetricStats>) =>
     Object.fromEntries(COMPARE_METRICS.map((m) => [m, percentChange(metrics[m].mean, against[m].mean)])) as Record<CompareMetric, number | null>;
   return withStats.map(({ cell, metrics, completed, all }): CompareAggregate => {
-    const candidates = withStats.filter((o) => sameCell(o.cell, cell) && o.cell.planner === baselinePlanner);
+    // With one baseline variant per size (`wukong@1024`, `wukong@2048`), a variant is held against the one at its own sizes.
+    const baselines = withStats.filter((o) => sameCell(o.cell, cell) && o.cell.planner === baselinePlanner);
+    const atOwnSizes = baselines.filter((o) => sameResources(o.cell, cell));
+    const candidates = atOwnSizes.length > 0 ? atOwnSizes : baselines;
     const baseline =
       candidates.find((o) => sameOptimizations(o.cell.optimizations, cell.optimizations)) ??
       candidates.find((o) => o.cell.optimizations.length === 0);

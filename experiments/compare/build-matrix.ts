@@ -1,9 +1,9 @@
 import { TRUTH_CHOICES, type TruthChoice } from '../../core/compare-results.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Seed } from '../../core/random.js';
-import type { ResourceConfig } from '../../core/resources.js';
+import { resourceKey, resources, sameResources, type ResourceConfig } from '../../core/resources.js';
 import { MEDIAN, type Sla } from '../../core/sla.js';
-import type { OptimizationPassName } from '../../planners/planner.js';
+import type { OptimizationPassName, Planner } from '../../planners/planner.js';
 import { workloadNames } from '../../traces/workloads/registry.js';
 import { availableOptimizations, parseOptimizationChoice, resolvePlannerNames, resolveWorkloads } from './choices.js';
 import { variantLabel, type CompareMatrix, type HistorySource, type PlannerVariant, type WorkloadSpec } from './matrix.js';
@@ -156,16 +156,18 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
 
   const all = availableOptimizations();
   const variants: PlannerVariant[] = [];
-  for (const { choice, name } of planners) {
-    for (const optimizations of optimizationChoices) {
-      const variant: PlannerVariant = {
-        label: variantLabel(name, optimizations, all),
-        planner: choice,
-        optimizations,
-        ...(choices.resources ? { resources: choices.resources } : {}),
-      };
-      if (variants.some((v) => v.label === variant.label)) throw new ConfigError(`variant '${variant.label}' is asked for twice`);
-      variants.push(variant);
+  for (const { choice, name, planner } of planners) {
+    for (const resourceSet of resourceSetsFor(planner, choices.resources)) {
+      for (const optimizations of optimizationChoices) {
+        const variant: PlannerVariant = {
+          label: variantLabel(resourceSet.label === undefined ? name : `${name}@${resourceSet.label}`, optimizations, all),
+          planner: choice,
+          optimizations,
+          ...(resourceSet.resources ? { resources: resourceSet.resources } : {}),
+        };
+        if (variants.some((v) => v.label === variant.label)) throw new ConfigError(`variant '${variant.label}' is asked for twice`);
+        variants.push(variant);
+      }
     }
   }
 
@@ -190,6 +192,24 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
     warnings: imported.warnings,
     workflowSources: imported.sources,
   };
+}
+
+/**
+ * The resource sets a planner is compared with. A planner whose default is one configuration (WUKONG, Uniform) plans
+ * every task with one, so several given sizes become one variant per size, labelled by it (`wukong@1024`,
+ * `wukong@2048`); a planner choosing among configurations (Non-Uniform) gets them all in one variant. No sizes given:
+ * the planner's own defaults, unlabelled.
+ */
+export function resourceSetsFor(
+  planner: Pick<Planner, 'defaultMemoryMb'>,
+  given: readonly ResourceConfig[] | undefined,
+): { resources?: readonly ResourceConfig[]; label?: string }[] {
+  if (!given) return [{}];
+  const distinct = given.filter((c, i) => given.findIndex((o) => sameResources(o, c)) === i);
+  if (planner.defaultMemoryMb.length !== 1 || distinct.length < 2) return [{ resources: given }];
+  // Memory alone names a size unless the user gave vCPUs other than Lambda's rule for it (then `2048MB/2vCPU`).
+  const label = (c: ResourceConfig) => (sameResources(c, resources(c.memoryMb)) ? String(c.memoryMb) : resourceKey(c));
+  return distinct.map((c) => ({ resources: [c], label: label(c) }));
 }
 
 /** A count option that must be a positive integer. */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import { OPTIMIZATION_PASSES } from '../../planners/optimizations/index.js';
-import { OPTIMIZATION_PASS_NAMES, type OptimizationPassName } from '../../planners/planner.js';
+import { OPTIMIZATION_PASS_NAMES, type OptimizationPassName, type Planner } from '../../planners/planner.js';
 import { getOptimizationPass, isModulePath, loadPlanner } from '../../planners/registry.js';
 import { getWorkload, workloadNames } from '../../traces/workloads/registry.js';
 import type { WorkloadSpec } from './matrix.js';
@@ -49,9 +49,12 @@ export function resolveWorkloads(names: readonly string[]): WorkloadSpec[] {
  * The planner names of `choices` as the registry knows them: built-in names are checked (an unknown one is an error
  * listing the valid ones) and module paths are loaded, so a broken module fails before any simulation runs.
  */
-export async function resolvePlannerNames(choices: readonly string[]): Promise<{ choice: string; name: string }[]> {
-  const resolved: { choice: string; name: string }[] = [];
-  for (const choice of choices) resolved.push({ choice, name: (await loadPlanner(choice)).name });
+export async function resolvePlannerNames(choices: readonly string[]): Promise<{ choice: string; name: string; planner: Planner }[]> {
+  const resolved: { choice: string; name: string; planner: Planner }[] = [];
+  for (const choice of choices) {
+    const planner = await loadPlanner(choice);
+    resolved.push({ choice, name: planner.name, planner });
+  }
   if (resolved.length === 0) throw new ConfigError('name at least one planner');
   return resolved;
 }

@@ -81,7 +81,7 @@ export function formatCompareTables(results: CompareResults): string {
   const baselines = [...new Set(results.aggregates.map((a) => a.baselineVariant).filter((b): b is string => b !== null))];
   const delta =
     baselines.length > 0
-      ? `Δ: change of the mean against ${baselines.join(' / ')} (the ${results.matrix.baselinePlanner} variant with the same optimizations, else without), on the same truth draws.`
+      ? `Δ: change of the mean against ${baselines.join(' / ')} (the ${results.matrix.baselinePlanner} variant at the same resources when there is one, with the same optimizations, else without), on the same truth draws.`
       : `Δ: no ${results.matrix.baselinePlanner} variant in the comparison, so no change is shown.`;
   const notes = [
     delta,

@@ -47,6 +47,23 @@ describe('bench compare', () => {
     expect(table.stdout).toContain('Δ makespan');
   });
 
+  it('--resources 1024,2048 with the default planners, as the README shows: one-configuration planners get a variant per size', async () => {
+    const { code, stdout, stderr } = await compare('--workloads', 'tree_reduction', '--resources', '1024,2048', '--optimizations', 'none', '--runs', '1', '--history-runs', '3', '--json');
+    expect(stderr).not.toMatch(/takes exactly one resource configuration/);
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout) as CompareResults;
+    expect(results.aggregates.map((a) => [a.variant, a.resources.map((r) => r.memoryMb).join('/')])).toEqual([
+      ['wukong@1024', '1024'],
+      ['wukong@2048', '2048'],
+      ['uniform@1024', '1024'],
+      ['uniform@2048', '2048'],
+      ['non-uniform', '2048/1024'],
+    ]);
+    // Each size is held against the baseline at that size.
+    expect(results.aggregates.find((a) => a.variant === 'uniform@1024')!.baselineVariant).toBe('wukong@1024');
+    expect(results.aggregates.find((a) => a.variant === 'uniform@2048')!.baselineVariant).toBe('wukong@2048');
+  });
+
   // Planner and optimization names are checked by the same code in-process (compare-runner.test.ts); two names here
   // show the CLI turns those errors into one line.
   it('unknown names give one line listing the valid ones, without a stack trace', async () => {

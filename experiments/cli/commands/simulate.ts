@@ -283,6 +283,12 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     else if (args.planner) {
       const planner = await loadPlanner(args.planner);
       const configs = args.resources !== undefined ? resourcesOption(args.resources) : planner.defaultMemoryMb.map((m) => resources(m));
+      // One run has one plan: a one-configuration planner cannot take several sizes here (compare makes one variant each).
+      if (planner.defaultMemoryMb.length === 1 && configs.length > 1) {
+        throw new UsageError(
+          `--resources: planner '${planner.name}' plans with one configuration and one run has one plan; give one size, or compare sizes with \`bench compare --planners ${args.planner} --resources ${args.resources}\` (a variant per size, ${planner.name}@${configs[0]!.memoryMb}, …)`,
+        );
+      }
       const ctx: PlannerContext = {
         predictions: belief(),
         sla,
