@@ -32,6 +32,13 @@ export function slaOption(value: unknown, flag = '--sla'): Sla[] {
   });
 }
 
+/** `--sla p90` → one SLA, for commands whose run has one plan; a list is an error naming the flag. */
+export function oneSlaOption(value: unknown, flag = '--sla'): Sla {
+  const slas = slaOption(value, flag);
+  if (slas.length !== 1) throw new UsageError(`${flag}: one run is planned for one SLA, got ${slas.length} (${listOption(value).join(', ')})`);
+  return slas[0]!;
+}
+
 /** `--param leaves=64 --param blocks=2` → `{ leaves: 64, blocks: 2 }`. */
 export function paramsOption(value: unknown): Record<string, number> {
   const params: Record<string, number> = {};

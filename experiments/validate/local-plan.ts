@@ -2,7 +2,7 @@ import { ConfigError } from '../../core/errors.js';
 import type { Plan } from '../../core/plan.js';
 import { collectSamples, createPredictions, type Predictions, type SampleSet, type StartupSample } from '../../core/predictions/index.js';
 import { resources, type ResourceConfig } from '../../core/resources.js';
-import { MEDIAN } from '../../core/sla.js';
+import type { Sla } from '../../core/sla.js';
 import type { TaskRecord, TraceRecord, TraceRun } from '../../core/trace-records.js';
 import type { Workflow } from '../../core/workflow.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
@@ -79,27 +79,33 @@ export function localPredictions(workflow: Workflow, history: readonly TraceRun[
   return createPredictions(pooled);
 }
 
+/** What `planLocal` plans with besides the workflow and its history. */
+export interface LocalPlanOptions {
+  /** Built-in name or module path. */
+  readonly planner: string;
+  readonly optimizations: readonly OptimizationPassName[];
+  /** The SLA the planner and its estimate plan for (`--sla` of `bench run`, `bench validate`, `bench traces collect`). */
+  readonly sla: Sla;
+  /** The platform the estimate simulates. */
+  readonly platform: PlatformModel;
+  /** Runs whose start-ups are pooled into the predictions (see `localPredictions`). */
+  readonly startupRuns?: readonly TraceRun[];
+}
+
 /**
- * Plans `workflow` with `plannerName` as `bench simulate --planner` does: predictions from `history` (its runs of this
- * workflow; start-ups pooled over `startupRuns`, see `localPredictions`), the planner's default memory sizes as local
- * resources (`localResources`), the simulator on `platform` as estimator under the median SLA, then the optimization
- * passes.
+ * Plans `workflow` as `bench simulate --planner` does: predictions from `history` (its runs of this workflow;
+ * start-ups pooled over `startupRuns`, see `localPredictions`), the planner's default memory sizes as local resources
+ * (`localResources`), the simulator on `platform` as estimator under `sla`, then the optimization passes.
  */
-export async function planLocal(
-  workflow: Workflow,
-  history: readonly TraceRun[],
-  plannerName: string,
-  optimizations: readonly OptimizationPassName[],
-  platform: PlatformModel,
-  startupRuns?: readonly TraceRun[],
-): Promise<LocalPlan> {
+export async function planLocal(workflow: Workflow, history: readonly TraceRun[], options: LocalPlanOptions): Promise<LocalPlan> {
+  const { platform, sla } = options;
   // On a shared host the simulator stretches executions and start-ups itself: predictions are of times alone.
   const hostCores = platform.cpu.hostCores;
-  const predictions = localPredictions(workflow, hostCores === undefined ? history : withTasksAlone(history), startupRuns, hostCores);
-  const planner = await loadPlanner(plannerName);
+  const predictions = localPredictions(workflow, hostCores === undefined ? history : withTasksAlone(history), options.startupRuns, hostCores);
+  const planner = await loadPlanner(options.planner);
   const configs = planner.defaultMemoryMb.map((mb) => localResources(mb)).sort((a, b) => b.memoryMb - a.memoryMb);
-  const estimate = simulatorEstimator(workflow, predictions, MEDIAN, platform);
-  const plan = runPlanner(planner, workflow, { predictions, sla: MEDIAN, resources: configs, estimate, optimizations });
+  const estimate = simulatorEstimator(workflow, predictions, sla, platform);
+  const plan = runPlanner(planner, workflow, { predictions, sla, resources: configs, estimate, optimizations: options.optimizations });
   return { plan, predictions, taskEstimates: taskEstimatesFrom(estimate(plan).tasks) };
 }
 

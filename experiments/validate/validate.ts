@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { rngFor } from '../../core/random.js';
-import { MEDIAN } from '../../core/sla.js';
+import { formatSla, MEDIAN, type Sla } from '../../core/sla.js';
 import type { TraceRecord, TraceRun } from '../../core/trace-records.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
 import { LocalRuntime, type LocalRunResult } from '../../runtime-lambda/local-runtime.js';
@@ -32,6 +32,8 @@ export interface ValidateOptions {
   readonly workloads: readonly string[];
   readonly planners: readonly string[];
   readonly optimizations: readonly OptimizationPassName[];
+  /** The SLA every plan is made for (default median). */
+  readonly sla?: Sla;
   /** Real runs per workload × planner that the profile and the predictions are fitted on. */
   readonly fitRuns: number;
   /** Real runs per workload × planner of the plan made from the fit set: the runs the error is measured on. */
@@ -103,6 +105,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
   const wallStart = performance.now();
   const simulations = Math.max(options.testRuns, options.simulations ?? DEFAULT_SIMULATIONS);
   const progress = options.progress ?? (() => {});
+  const sla = options.sla ?? MEDIAN;
   const runtime = await LocalRuntime.start(options.redisUrl ? { redisUrl: options.redisUrl } : {});
   const uses: RunUse[] = [];
   const record = (result: LocalRunResult, workload: string, planner: string, role: RunUse['role']) => {
@@ -130,7 +133,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
       const probe = localWorkload(workload, options.seed);
       const history = syntheticHistory(probe.workflow.name, probe.params, options.seed);
       for (const planner of options.planners) {
-        const { plan, taskEstimates } = await planLocal(probe.workflow, history, planner, options.optimizations, DEFAULT_PLATFORM_MODEL);
+        const { plan, taskEstimates } = await planLocal(probe.workflow, history, { planner, optimizations: options.optimizations, sla, platform: DEFAULT_PLATFORM_MODEL });
         // Warm-up runs start the instances the plan needs and let V8 compile the handler and the task code, so the fit
         // set is not dominated by one-off process and JIT start-up (see DEFAULT_WARM_UP_RUNS).
         for (let i = 0; i < (options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS); i++) {
@@ -178,7 +181,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
       const own = withOwnWarmStartups(fit, fitRecords.get(workload)!);
       warmStartByWorkload.set(workload, own.warmStart);
       for (const planner of options.planners) {
-        const local = await planLocal(probe.workflow, history, planner, options.optimizations, own.model, startupRuns);
+        const local = await planLocal(probe.workflow, history, { planner, optimizations: options.optimizations, sla, platform: own.model, startupRuns });
         const measured: { makespanMs: number; gbSeconds: number }[] = [];
         const simulated: { makespanMs: number; gbSeconds: number }[] = [];
         const testStarts: { workflow: Parameters<typeof simulate>[0]; pool: Map<number, number> }[] = [];
@@ -199,6 +202,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
             if (task.execMs <= 0 && task.outputBytes === 0) continue;
             // Predictions are of the time alone on a shared host (`taskAloneMs`), so that is what they are held to.
             const measuredMs = own.model.cpu.hostCores === undefined ? task.execMs : taskAloneMs(task);
+            // Prediction error is measured at the median whatever SLA the plans were made for: the SLA is the planner's margin, not the prediction.
             taskPairs.push({ predictedMs: local.predictions.execMs(task.functionName, task.inputBytes, task.resources, MEDIAN), measuredMs });
           }
           const simulation = simulateOnce(instance.workflow, local, own.model, pool, `${options.seed}/sim/${workload}/${planner}/${i}`);
@@ -220,6 +224,7 @@ export async function runValidation(options: ValidateOptions): Promise<Validatio
         workloads: options.workloads,
         planners: options.planners,
         optimizations: options.optimizations,
+        sla,
         warmUpRuns: options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS,
         simulations,
         fitRuns: options.fitRuns,
@@ -288,7 +293,7 @@ export function formatValidationReport(report: ValidationReport): string {
   const testRuns = report.runs.filter((r) => r.role === 'test');
   const warmUps = report.runs.filter((r) => r.role === 'warm-up');
   lines.push(
-    `validation: ${options.workloads.length} workloads × ${options.planners.length} planners (${options.planners.join(', ')}), optimizations: ${options.optimizations.length > 0 ? options.optimizations.join(', ') : 'none'}, seed ${options.seed}`,
+    `validation: ${options.workloads.length} workloads × ${options.planners.length} planners (${options.planners.join(', ')}), optimizations: ${options.optimizations.length > 0 ? options.optimizations.join(', ') : 'none'}, SLA ${formatSla(options.sla ?? MEDIAN)}, seed ${options.seed}`,
   );
   lines.push(`warm-up: ${warmUps.length} real runs (${options.warmUpRuns ?? DEFAULT_WARM_UP_RUNS} per case, before the fit runs), used only as start-up samples of the planners' predictions`);
   lines.push(

@@ -53,6 +53,18 @@ describe('bench run --runtime local', () => {
     expect(run?.end?.makespanMs).toBe(summary.makespanMs);
   });
 
+  it('--sla reaches the real run: the plan is made for it and the run header records it', { timeout: 60_000 }, async () => {
+    const trace = join(dir, 'run-p90.jsonl');
+    const out = await bench('run', '--workload', 'tree_reduction', '--planner', 'uniform', '--sla', 'p90', '--redis', redis.url, '--trace-out', trace);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/plan 'uniform' for SLA p90/);
+    const [run] = groupRuns((await readTraces(trace)).records).runs;
+    expect(run?.header).toMatchObject({ workflow: 'tree_reduction', planner: 'uniform', sla: 'p90' });
+    const many = await bench('run', '--workload', 'tree_reduction', '--sla', 'median,p90');
+    expect(many.code).not.toBe(0);
+    expect(many.stderr).toMatch(/--sla: one run is planned for one SLA, got 2/);
+  });
+
   it('refuses another runtime with a one-line message', async () => {
     const out = await bench('run', '--runtime', 'aws');
     expect(out.code).not.toBe(0);

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { formatSla } from '../../../core/sla.js';
 import type { TraceRecord } from '../../../core/trace-records.js';
 import { OPTIMIZATION_PASS_NAMES } from '../../../planners/planner.js';
 import { plannerNames } from '../../../planners/registry.js';
@@ -13,7 +14,7 @@ import { localWorkload, planLocal, syntheticHistory } from '../../validate/local
 import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
 import { readTraceInput } from '../trace-input.js';
-import { paramsOption, writeJsonOut } from '../options.js';
+import { oneSlaOption, paramsOption, writeJsonOut } from '../options.js';
 import { withProgress } from '../progress.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
@@ -22,6 +23,7 @@ interface RunArgs {
   workload: string;
   planner: string;
   optimizations: string;
+  sla: string;
   history?: string;
   redis?: string;
   seed: string;
@@ -66,6 +68,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('workload', { alias: 'w', type: 'string', default: 'gemm', describe: `built-in workload (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')})` })
       .option('planner', { alias: 'p', type: 'string', default: 'uniform', describe: `planner (${plannerNames().join(', ')}, or a module path)` })
       .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: `none, all, or passes (${OPTIMIZATION_PASS_NAMES.join(', ')})` })
+      .option('sla', { type: 'string', default: 'median', describe: 'SLA the planner plans for (median, p90, …)' })
       .option('history', { type: 'string', describe: 'trace file or directory to plan from (e.g. from `bench traces collect`; default: a synthetic history)' })
       .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server on a free loopback port)' })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the static inputs and the synthetic history' })
@@ -78,6 +81,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     checkRuntime(args.runtime);
     checkPathOptions(args, { history: 'file-or-directory', 'trace-out': 'output-file', 'json-out': 'output-file' });
     const [workload] = runtimeWorkloadNames([args.workload], '--workload');
+    const sla = oneSlaOption(args.sla);
     const instance = localWorkload(workload!, args.seed, paramsOption(args.param));
     const { workflow } = instance;
     const { local, records } = await withProgress(
@@ -90,7 +94,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
           const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
           history = groupRuns(read.records).runs;
         } else history = syntheticHistory(workflow.name, instance.params, args.seed);
-        const local = await planLocal(workflow, history, args.planner, parseOptimizationChoice(args.optimizations), DEFAULT_PLATFORM_MODEL, history);
+        const local = await planLocal(workflow, history, {
+          planner: args.planner,
+          optimizations: parseOptimizationChoice(args.optimizations),
+          sla,
+          platform: DEFAULT_PLATFORM_MODEL,
+          startupRuns: history,
+        });
         progress.update('starting the local gateway and Redis');
         const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => progress.log(`gateway: ${m}`) });
         let records: readonly TraceRecord[];
@@ -119,7 +129,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       console.log(JSON.stringify(s, null, 2));
       return;
     }
-    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${local.plan.planner}', real run in worker processes (local gateway), seed ${args.seed}`);
+    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${local.plan.planner}' for SLA ${formatSla(local.plan.sla)}, real run in worker processes (local gateway), seed ${args.seed}`);
     console.log(formatRunSummaryTable(s));
     console.log(`critical path: ${s.criticalPath.join(' → ')}`);
     if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${records.length})`);

@@ -8,7 +8,7 @@ import { writeTraceFile } from '../../../traces/trace-io.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { localWorkload, planLocal, syntheticHistory } from '../../validate/local-plan.js';
 import { UsageError } from '../errors.js';
-import { listOption } from '../options.js';
+import { listOption, oneSlaOption } from '../options.js';
 import { checkPath } from '../paths.js';
 import { startProgress } from '../progress.js';
 import { checkRuntime, runtimeWorkloadNames } from './run.js';
@@ -29,6 +29,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
         .option('workloads', { type: 'string', default: 'all', describe: `comma-separated (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')}) or 'all'` })
         .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
         .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
+        .option('sla', { type: 'string', default: 'median', describe: 'SLA the planners plan for (median, p90, …)' })
         .option('redis', { type: 'string', describe: 'Redis URL (default: a private redis-server)' })
         .option('keep-warm', { type: 'boolean', default: false, describe: 'let a run reuse the warm workers of the one before (default: every run starts with none)' })
         .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of the static inputs (run i uses <seed>/<planner>/<i>)' })
@@ -42,6 +43,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
       const planners = listOption(args.planners);
       if (workloads.length === 0 || planners.length === 0) throw new UsageError('--workloads and --planners must name at least one each');
       const optimizations = parseOptimizationChoice(args.optimizations);
+      const sla = oneSlaOption(args.sla);
       const progress = await startProgress('bench traces collect', { enabled: args.progress });
       const total = workloads.length * planners.length * args.runs;
       let done = 0;
@@ -53,7 +55,7 @@ export function tracesCollectCommand(yargs: Argv): Argv {
           const history = syntheticHistory(probe.workflow.name, probe.params, args.seed);
           const records: TraceRecord[] = [];
           for (const planner of planners) {
-            const local = await planLocal(probe.workflow, history, planner, optimizations, DEFAULT_PLATFORM_MODEL);
+            const local = await planLocal(probe.workflow, history, { planner, optimizations, sla, platform: DEFAULT_PLATFORM_MODEL });
             for (let i = 0; i < args.runs; i++) {
               // Every run starts from no live worker unless asked otherwise: runs are then independent samples (what
               // a held-out replay assumes), and each holds cold start-ups for the predictions to learn from.

@@ -3,7 +3,7 @@ import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { DEFAULT_SIMULATIONS, DEFAULT_WARM_UP_RUNS, formatValidationReport, runValidation } from '../../validate/validate.js';
 import { UsageError } from '../errors.js';
-import { listOption, writeJsonOut } from '../options.js';
+import { listOption, oneSlaOption, writeJsonOut } from '../options.js';
 import { runtimeWorkloadNames } from './run.js';
 import { checkPathOptions } from '../paths.js';
 
@@ -11,6 +11,7 @@ interface ValidateArgs {
   workloads: string;
   planners: string;
   optimizations: string;
+  sla: string;
   'warm-up-runs': number;
   'fit-runs': number;
   'test-runs': number;
@@ -34,6 +35,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       .option('workloads', { type: 'string', default: 'all', describe: `comma-separated (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')}) or 'all'` })
       .option('planners', { type: 'string', default: 'wukong,uniform,non-uniform', describe: 'comma-separated planners' })
       .option('optimizations', { alias: 'O', type: 'string', default: 'none', describe: 'none, all, or passes' })
+      .option('sla', { type: 'string', default: 'median', describe: 'SLA the planners plan for (median, p90, …)' })
       .option('warm-up-runs', { type: 'number', default: DEFAULT_WARM_UP_RUNS, describe: 'runs per case before the fit runs (they let each worker process warm up), used only as start-up samples' })
       .option('fit-runs', { type: 'number', default: 8, describe: 'real runs per case to fit on' })
       .option('test-runs', { type: 'number', default: 16, describe: 'real runs per case to measure the error on' })
@@ -54,6 +56,7 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
       workloads,
       planners: listOption(args.planners),
       optimizations: parseOptimizationChoice(args.optimizations),
+      sla: oneSlaOption(args.sla),
       warmUpRuns: args['warm-up-runs'],
       fitRuns: args['fit-runs'],
       testRuns: args['test-runs'],
