@@ -163,8 +163,8 @@ function truthParameter(truth: CompareTruthSpec | undefined): string {
 export function traceRunTable(summaries: readonly TraceRunSummary[]): TextTable {
   return {
     caption: 'Runs in the trace',
-    header: ['run', 'workflow', 'planner', 'SLA', 'platform', 'status', 'makespan (s)', 'tasks', 'workers', 'cold starts', 'warm starts', 'GB-s (alive)'],
-    numeric: [false, false, false, false, false, false, true, true, true, true, true, true],
+    header: ['run', 'workflow', 'planner', 'SLA', 'platform', 'status', 'makespan (s)', 'tasks', 'workers', 'cold starts', 'warm starts', 'GB-s', 'cost (µUSD)'],
+    numeric: [false, false, false, false, false, false, true, true, true, true, true, true, true],
     rows: summaries.map((s) => [
       s.runId,
       s.workflow,
@@ -177,7 +177,8 @@ export function traceRunTable(summaries: readonly TraceRunSummary[]): TextTable 
       String(s.workers),
       String(s.coldStarts),
       String(s.warmStarts),
-      s.workerGbSeconds.toFixed(2),
+      s.gbSeconds.toFixed(2),
+      (s.costUsd * 1e6).toFixed(1),
     ]),
   };
 }

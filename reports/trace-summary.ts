@@ -1,5 +1,7 @@
 import type { TraceRun } from '../core/trace-records.js';
 import { traceRunTotals } from '../core/trace-totals.js';
+import { billRun } from '../simulator/billing.js';
+import { DEFAULT_PLATFORM_MODEL } from '../simulator/platform-defaults.js';
 
 /** Platforms whose runs are predictions (simulated or generated) rather than observations of a real system. */
 const PREDICTED_PLATFORM_PREFIXES = ['simulator:', 'synthetic:'];
@@ -27,19 +29,22 @@ export interface TraceRunSummary {
   readonly coldStarts: number;
   readonly warmStarts: number;
   readonly preWarms: number;
-  /** Memory × lifetime (invocation to end) of every worker, in GB-s with 1 GB = 1024 MB as Lambda bills. */
-  readonly workerGbSeconds: number;
+  /** GB-s billed (`billRun`, GB = 1,024 MB), the figure `bench simulate` and `bench run` print for the run. */
+  readonly gbSeconds: number;
+  /** Cost of the run in USD at the default platform's (AWS Lambda's) prices (`billRun`). */
+  readonly costUsd: number;
   readonly totalExecMs: number;
   readonly uploadedBytes: number;
   readonly downloadedBytes: number;
 }
 
 /**
- * Summarizes a run from its records. GB-s here is unrounded memory × lifetime; the simulator's billing (per-ms
- * rounding, price model) may differ slightly, which is why the compare results, not this, are the billed figures.
+ * Summarizes a run from its records. GB-s and cost are the run's one bill (`billRun`) at the default platform's
+ * prices, so a run shows the same figures here as in `bench simulate` and `bench run`.
  */
 export function summarizeTraceRun(run: TraceRun): TraceRunSummary {
   const totals = traceRunTotals(run);
+  const bill = billRun(run, DEFAULT_PLATFORM_MODEL);
   const taskWorkers = run.workers.filter((w) => w.purpose !== 'pre-warm');
   return {
     runId: run.header.runId,
@@ -56,7 +61,8 @@ export function summarizeTraceRun(run: TraceRun): TraceRunSummary {
     coldStarts: taskWorkers.filter((w) => w.start === 'cold').length,
     warmStarts: taskWorkers.filter((w) => w.start === 'warm').length,
     preWarms: run.workers.length - taskWorkers.length,
-    workerGbSeconds: run.workers.reduce((s, w) => s + (w.resources.memoryMb / 1024) * ((w.endedAtMs - w.invokedAtMs) / 1000), 0),
+    gbSeconds: bill.gbSeconds,
+    costUsd: bill.totalUsd,
     totalExecMs: totals.totalExecMs,
     uploadedBytes: totals.uploadedBytes,
     downloadedBytes: totals.downloadedBytes,

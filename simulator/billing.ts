@@ -1,10 +1,15 @@
 import type { ResourceConfig } from '../core/resources.js';
-import type { PlatformModel } from './platform-model.js';
+import type { WorkerRecord } from '../core/trace-records.js';
+import { initMs, type PlatformModel } from './platform-model.js';
 
 /**
  * Resource usage and cost, as Lambda bills them. Each worker is one invocation: it is billed for the time it was
  * alive (rounded up to the billing granularity, 1 ms on Lambda) times its memory, plus one request. A pre-warm is an
  * invocation too, so it is a worker here.
+ *
+ * `billRun` is the one bill of a run: the simulator's run summary, `bench run`, `bench validate`, `bench compare` and
+ * the reports all show its figures. Units: durations in ms, memory in GB of 1,024 MB, so GB-s = GB × billed s; costs
+ * in USD here and in every JSON and CSV field (named `…Usd`), printed as µUSD in every table and chart.
  */
 
 /** One invocation's usage. */
@@ -79,4 +84,17 @@ export function billWorkers(model: PlatformModel, workers: Iterable<WorkerUsage>
     requestUsd,
     totalUsd: computeUsd + requestUsd,
   };
+}
+
+/**
+ * The usage and cost of one run from its worker records. Each worker is billed from ready (its handler starting) to
+ * ended, plus INIT when it started cold and the model bills INIT: trace records do not split a cold start into
+ * dispatch and INIT, so the INIT billed is the model's (`initMs`), and the dispatch before it is not billed, as on
+ * Lambda.
+ */
+export function billRun(run: { readonly workers: readonly WorkerRecord[] }, model: PlatformModel): BillingSummary {
+  return billWorkers(
+    model,
+    run.workers.map((w) => ({ resources: w.resources, durationMs: w.endedAtMs - w.readyAtMs, initMs: w.start === 'cold' ? initMs(model) : 0 })),
+  );
 }

@@ -325,7 +325,7 @@ export function formatValidationReport(report: ValidationReport): string {
   lines.push('');
   lines.push(
     formatTable(
-      ['workload', 'planner', 'makespan sim (ms)', 'measured (ms)', 'error', 'GB-s sim', 'measured', 'error', 'cold starts (test runs)'],
+      ['workload', 'planner', 'makespan sim (ms)', 'makespan measured (ms)', 'makespan error', 'GB-s sim', 'GB-s measured', 'GB-s error', 'cold starts/workers (test runs)'],
       report.cases.map((c) => {
         const runs = testRuns.filter((r) => r.workload === c.workload && r.planner === c.planner);
         return [

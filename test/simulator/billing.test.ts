@@ -1,9 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { billedMs, billWorkers, gbSeconds, workerBilledMs, type WorkerUsage } from '../../simulator/billing.js';
+import type { WorkerRecord } from '../../core/trace-records.js';
+import { billedMs, billRun, billWorkers, gbSeconds, workerBilledMs, type WorkerUsage } from '../../simulator/billing.js';
 import { withOverrides } from '../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL as M } from '../../simulator/platform-defaults.js';
-import { resourcesFor } from '../../simulator/platform-model.js';
+import { initMs, resourcesFor } from '../../simulator/platform-model.js';
+import { summarizeRun } from '../../simulator/run-summary.js';
+import { generateHistory } from '../../traces/synthetic/history-generator.js';
+import { groupRuns } from '../../traces/trace-runs.js';
+import { buildWorkload } from '../../traces/workloads/registry.js';
 
 describe('billedMs', () => {
   it('rounds up to 1 ms with no minimum', () => {
@@ -83,5 +88,38 @@ describe('billWorkers', () => {
     expect(bill.gbSeconds).toBeLessThanOrEqual(exact + slack + 1e-9);
     expect(bill.totalUsd).toBeCloseTo(bill.computeUsd + bill.requestUsd, 15);
     expect(bill.requests).toBe(usages.length);
+  });
+});
+
+describe('billRun', () => {
+  const worker = (workerId: string, start: 'cold' | 'warm', invokedAtMs: number, readyAtMs: number, endedAtMs: number, memoryMb: number): WorkerRecord => ({
+    type: 'worker',
+    runId: 'r',
+    workerId,
+    resources: resourcesFor(M, memoryMb),
+    invokedAtMs,
+    readyAtMs,
+    endedAtMs,
+    start,
+    startupMs: readyAtMs - invokedAtMs,
+    purpose: 'tasks',
+  });
+
+  it('bills each worker from ready to ended, plus the model\'s INIT when it started cold; the dispatch before is not billed', () => {
+    const workers = [worker('a', 'cold', 0, 700, 1700, 1024), worker('b', 'warm', 100, 130, 630, 2048)];
+    const bill = billRun({ workers }, M);
+    expect(bill).toEqual(
+      billWorkers(M, [
+        { resources: resourcesFor(M, 1024), durationMs: 1000, initMs: initMs(M) },
+        { resources: resourcesFor(M, 2048), durationMs: 500 },
+      ]),
+    );
+    expect(bill.gbSeconds).toBeCloseTo(1 * (1 + Math.ceil(initMs(M)) / 1000) + 2 * 0.5, 9);
+  });
+
+  it('is the bill of the run summary every command prints (simulated, generated and recorded runs alike)', () => {
+    const workflow = buildWorkload('gemm', { blocks: 2 });
+    const runs = groupRuns(generateHistory('gemm', { runs: 3, seed: 5, params: { blocks: 2 } })).runs;
+    for (const run of runs) expect(summarizeRun(run, workflow, M).billing).toEqual(billRun(run, M));
   });
 });
