@@ -1,13 +1,17 @@
 import TinyQueue from 'tinyqueue';
 import type { EventOwner, SimEngine } from './engine.js';
 import { isWarm, type PlatformModel } from './platform-model.js';
+import { SharedLink } from './shared-link.js';
 
 /**
- * The simulated platform: what every run on one engine shares. Today that is the account's concurrency slots (and
- * the invocations waiting for one, first come first served, as Lambda's async queue retries throttled events), the
- * idle execution environments that serve warm starts (an environment left by one run serves another run of the same
- * deployed function, here one function per memory size and vCPUs), and the shared host CPU of a local profile
- * (`cpu.hostCores`). Runs ask it for slots and environments; it never decides what a worker does.
+ * The simulated platform: what every run on one engine shares. That is the account's concurrency slots (and the
+ * invocations waiting for one, first come first served, as Lambda's async queue retries throttled events), the idle
+ * execution environments that serve warm starts (an environment left by one run serves another run of the same
+ * deployed function, here one function per memory size and vCPUs), the scaling rate of each function (a token bucket
+ * of `scalingBurst` new environments refilled at `scalingRefillPerS`: a cold start without a token waits for one),
+ * the storage server's bandwidth and operation rate (`SharedLink`s: max-min fair shares among concurrent transfers
+ * and operations), and the shared host CPU of a local profile (`cpu.hostCores`). Runs ask it for slots,
+ * environments and server capacity; it never decides what a worker does.
  */
 
 /** An invocation that waits for a concurrency slot, with the run that will carry it out. */
@@ -35,6 +39,21 @@ interface QueuedHostWork extends HostWork<unknown> {
   readonly seq: number;
 }
 
+/** The platform's event: a scaling token of `key` is due for the invocations waiting for one. */
+export interface TokenDueEvent {
+  readonly owner: EventOwner<TokenDueEvent>;
+  readonly kind: 'token-due';
+  readonly key: string;
+}
+
+/** A function's scaling token bucket. */
+interface ScalingBucket {
+  tokens: number;
+  updatedAtMs: number;
+  readonly waiting: WaitingInvocation<unknown>[];
+  eventQueued: boolean;
+}
+
 /** An idle execution environment that can serve a warm start. */
 interface IdleEnvironment {
   readonly resources: string;
@@ -42,10 +61,17 @@ interface IdleEnvironment {
 }
 
 /** Shared platform state of one simulation (see the module's doc). */
-export class PlatformState implements EventOwner<HostDoneEvent> {
+export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> {
   readonly model: PlatformModel;
   readonly #engine: SimEngine;
+  /** The storage server's network (bytes per ms), shared by every transfer of every run. */
+  readonly bandwidth: SharedLink;
+  /** The storage server's operation rate (operations per ms), shared by every small operation and counter update. */
+  readonly operations: SharedLink;
+  readonly #buckets = new Map<string, ScalingBucket>();
   #live = 0;
+  #peakLive = 0;
+  #throttled = 0;
   readonly #waiting: WaitingInvocation<unknown>[] = [];
   readonly #idle: IdleEnvironment[] = [];
   /** Cores of the shared host; undefined when every instance has its own CPU (Lambda). */
@@ -63,6 +89,23 @@ export class PlatformState implements EventOwner<HostDoneEvent> {
     this.#engine = engine;
     this.model = model;
     this.hostCores = model.cpu.hostCores;
+    this.bandwidth = new SharedLink(engine, model.storage.serverBandwidthBytesPerMs);
+    this.operations = new SharedLink(engine, model.storage.serverOpsPerS / 1000);
+  }
+
+  /** Most invocations that held a slot at once so far. */
+  get peakLiveInvocations(): number {
+    return this.#peakLive;
+  }
+
+  /** Times an invocation could not start when it asked so far: no concurrency slot, or no scaling token. */
+  get throttles(): number {
+    return this.#throttled;
+  }
+
+  /** Invocations waiting for a slot now. */
+  get waitingInvocations(): number {
+    return this.#waiting.length;
   }
 
   /** Invocations holding a concurrency slot now. */
@@ -77,33 +120,84 @@ export class PlatformState implements EventOwner<HostDoneEvent> {
 
   /** Queues an invocation until a slot frees; `owner.admit` is called with it then. */
   wait<I>(owner: { admit(invocation: I): void }, invocation: I): void {
+    this.#throttled++;
     this.#waiting.push({ owner, invocation } as WaitingInvocation<unknown>);
   }
 
   /**
    * Takes a slot and, when an environment of `resources` has been idle within the keep-alive, that environment (the
-   * most recently idle one: most-recently-used routing). Returns whether the start is warm.
+   * most recently idle one: most-recently-used routing): 'warm'. Otherwise a new environment, which takes a scaling
+   * token of the function: 'cold'. Without a token nothing is taken: 'throttled', and the caller `waitForToken`s.
    */
-  startInvocation(resources: string): 'warm' | 'cold' {
-    this.#live++;
+  startInvocation(resources: string): 'warm' | 'cold' | 'throttled' {
     const now = this.#engine.nowMs;
     const idle = this.#idle;
     for (let i = idle.length - 1; i >= 0; i--) {
       const env = idle[i]!;
       if (env.resources === resources && env.idleSinceMs <= now && isWarm(this.model, env.idleSinceMs, now)) {
         idle.splice(i, 1);
+        this.#takeSlot();
         return 'warm';
       }
     }
+    const bucket = this.#bucket(resources);
+    if (bucket.tokens < 1) return 'throttled';
+    bucket.tokens -= 1;
+    this.#takeSlot();
     return 'cold';
   }
 
-  /** An invocation ended: its environment turns idle, its slot goes to the first waiting invocation, if any. */
+  /** Queues an invocation until a scaling token of `resources` is due; `owner.admit` is called with it then. */
+  waitForToken<I>(resources: string, owner: { admit(invocation: I): void }, invocation: I): void {
+    this.#throttled++;
+    const bucket = this.#bucket(resources);
+    bucket.waiting.push({ owner, invocation } as WaitingInvocation<unknown>);
+    this.#scheduleToken(resources, bucket);
+  }
+
+  /** An invocation ended: its environment turns idle, its slot goes to the waiting invocations in order. */
   endInvocation(resources: string): void {
     this.#idle.push({ resources, idleSinceMs: this.#engine.nowMs });
+    this.releaseSlot();
+  }
+
+  /**
+   * Frees a slot without leaving an environment behind (a failed request's invocation) and admits waiting
+   * invocations while slots are free: an admitted invocation may not take its slot (its run failed, it failed to
+   * start, it waits for a token), so the next one is asked.
+   */
+  releaseSlot(): void {
     this.#live--;
-    const next = this.#waiting.shift();
-    if (next) next.owner.admit(next.invocation);
+    while (this.#waiting.length > 0 && this.#live < this.model.concurrency.accountLimit) {
+      const next = this.#waiting.shift()!;
+      next.owner.admit(next.invocation);
+    }
+  }
+
+  #takeSlot(): void {
+    this.#live++;
+    if (this.#live > this.#peakLive) this.#peakLive = this.#live;
+  }
+
+  #bucket(key: string): ScalingBucket {
+    let bucket = this.#buckets.get(key);
+    const now = this.#engine.nowMs;
+    const { scalingBurst, scalingRefillPerS } = this.model.concurrency;
+    if (!bucket) {
+      bucket = { tokens: scalingBurst, updatedAtMs: now, waiting: [], eventQueued: false };
+      this.#buckets.set(key, bucket);
+    } else if (bucket.tokens < scalingBurst) {
+      bucket.tokens = Math.min(scalingBurst, bucket.tokens + ((now - bucket.updatedAtMs) * scalingRefillPerS) / 1000);
+    }
+    bucket.updatedAtMs = now;
+    return bucket;
+  }
+
+  #scheduleToken(key: string, bucket: ScalingBucket): void {
+    if (bucket.eventQueued || bucket.waiting.length === 0) return;
+    bucket.eventQueued = true;
+    const dueInMs = Math.max(0, ((1 - bucket.tokens) * 1000) / this.model.concurrency.scalingRefillPerS);
+    this.#engine.after(dueInMs, { owner: this, kind: 'token-due', key });
   }
 
   /** Adds work of `aloneMs` to the shared host; its owner hears when it is done. */
@@ -113,13 +207,27 @@ export class PlatformState implements EventOwner<HostDoneEvent> {
     this.#scheduleHost();
   }
 
-  /** The host's event: the first job is done unless the schedule changed since. */
-  handle(event: HostDoneEvent): void {
+  /** The platform's events: a job on the shared host is done, or a scaling token is due. */
+  handle(event: HostDoneEvent | TokenDueEvent): void {
+    if (event.kind === 'token-due') return this.#tokenDue(event.key);
     if (event.version !== this.#hostVersion) return;
     this.#advanceHost();
     const work = this.#hostJobs.pop()!;
     this.#scheduleHost();
     work.owner.hostWorkDone(work.job);
+  }
+
+  // The first waiting invocation goes back through the run's invoke path (slot, failure draw, start); it finds the
+  // token, unless a warm environment serves it first. Tokens are handed out in arrival order.
+  #tokenDue(key: string): void {
+    const bucket = this.#bucket(key);
+    bucket.eventQueued = false;
+    // Taken out first: an admitted invocation that finds no token after all queues again behind the others.
+    for (const next of bucket.waiting.splice(0)) {
+      if (bucket.tokens < 1) bucket.waiting.push(next);
+      else next.owner.admit(next.invocation);
+    }
+    this.#scheduleToken(key, bucket);
   }
 
   #hostRate(): number {

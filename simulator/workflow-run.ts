@@ -14,7 +14,8 @@ import {
 import { threadBusyWithinMs, type TransferRecord } from '../core/trace-records.js';
 import type { Workflow } from '../core/workflow.js';
 import type { EventOwner, SimEngine } from './engine.js';
-import { counterMs, effectiveVcpus, notifyMs, retryDelayMs, storageOpMs } from './platform-model.js';
+import { billWorkers } from './billing.js';
+import { counterMs, effectiveVcpus, initMs, notifyMs, retryDelayMs, storageOpMs } from './platform-model.js';
 import type { PlatformState } from './platform-state.js';
 import { buildRecords, toRun } from './run-records.js';
 import { r3, type Execution, type FailedAttempt, type Instance, type ReplyRecord, type RunOutcome, type TaskProgress } from './run-state.js';
@@ -32,8 +33,10 @@ import type { DupQuery, SimulationOptions, SimulationResult } from './simulation
  * to workers that have not subscribed yet (TASK_READY also leaves a record a late subscriber probes), the account
  * concurrency limit (invocations beyond it wait, first come first served), and failures: an invocation that fails
  * before its handler runs is retried by Lambda after the retry delay; a failed task attempt is retried in place after
- * the same delays; when retries run out the run fails. Not yet modelled: network sharing between concurrent
- * transfers and the per-function scaling rate.
+ * the same delays; when retries run out the run fails and gives back its slots. What runs share goes through the
+ * platform (`platform-state.ts`): slots, warm environments, scaling tokens (a cold start without one waits), and the
+ * storage server, whose bandwidth every transfer and whose operation rate every storage operation and counter update
+ * shares max-min fairly with all others under way (`shared-link.ts`).
  */
 export interface WorkflowRun extends EventOwner<RunEvent> {
   readonly runId: string;
@@ -47,6 +50,39 @@ export interface WorkflowRun extends EventOwner<RunEvent> {
   admit(invocation: PendingInvocation): void;
   /** The platform's shared host finished a job of this run. */
   hostWorkDone(job: RunHostJob): void;
+  /** The storage server finished a transfer or operation of this run: its reply is delivered now. */
+  linkDone(reply: RunEvent, slowed: boolean): void;
+  /** Usage so far, billed as the run's summary bills it (without building records). */
+  usage(): RunUsage;
+}
+
+/** What a run used and how it went, cheap to ask at any time (what load experiments keep per request). */
+export interface RunUsage {
+  readonly status: 'completed' | 'failed' | 'unfinished';
+  /** When the workflow completed or failed (absolute engine time). */
+  readonly endedAtMs: number | undefined;
+  /** When the run's first invocation got its slot and environment (absolute engine time). */
+  readonly firstInvokedAtMs: number | undefined;
+  readonly gbSeconds: number;
+  readonly totalUsd: number;
+  readonly invocations: number;
+  readonly coldStarts: number;
+}
+
+/** Who hears when a run ends, and what a caller running many runs of one plan shares with them (load experiments). */
+export interface RunHooks {
+  /** Called once, when the workflow completed or the run failed. */
+  readonly ended?: (run: WorkflowRun) => void;
+  /**
+   * Called once, when the run holds no invocation any more after it ended (its last worker shut down after the
+   * workflow completed, or at once when it failed): its usage is final and the run can be let go.
+   */
+  readonly drained?: (run: WorkflowRun) => void;
+  /**
+   * The scheduler core's context of this workflow and plan (`createSchedulerContext`), when the caller already has
+   * it: it is immutable, so the many requests of one plan in a load simulation share one.
+   */
+  readonly context?: SchedulerContext;
 }
 
 /** An invocation as a run asks the platform for it. */
@@ -72,6 +108,8 @@ type RunEventBody =
   | {
       readonly kind: 'deliver';
       readonly instance: Instance;
+      /** The reply's record on a worker that handles replies as they come: set to its real duration when slowed. */
+      readonly transfer?: ReplyRecord;
       /** What the worker steps when it handles the reply; absent for a reply that is only recorded (a publish's). */
       readonly event?: () => WorkerEvent;
       readonly record?: ReplyRecord;
@@ -103,9 +141,10 @@ export function createWorkflowRun(
   workflow: Workflow,
   plan: Plan,
   options: SimulationOptions,
+  hooks: RunHooks = {},
 ): WorkflowRun {
   const events = engine;
-  const ctx: SchedulerContext = createSchedulerContext(workflow, plan, options.schedulerParams);
+  const ctx: SchedulerContext = hooks.context ?? createSchedulerContext(workflow, plan, options.schedulerParams);
   const { platform, durations } = options;
   const rng = (name: string): Rng => rngFor(options.seed, `simulator/${name}`);
   const noisy = options.latencyNoise ?? true;
@@ -119,6 +158,7 @@ export function createWorkflowRun(
   const runId = options.runId ?? `${workflow.name}-${plan.planner}-${String(options.seed)}`;
 
   const instances: Instance[] = [];
+  let liveInstances = 0;
   const storage = new Map<string, number>();
   const counters = new Map<string, number>();
   // TASK_READY is also recorded in metadata storage, so a worker that subscribes late finds it by probing.
@@ -145,8 +185,14 @@ export function createWorkflowRun(
   let failedAtMs: number | undefined;
   let failure: string | undefined;
   const failRun = (why: string) => {
-    failedAtMs ??= engine.nowMs;
-    failure ??= why;
+    if (failedAtMs !== undefined) return;
+    failedAtMs = engine.nowMs;
+    failure = why;
+    // Its invocations end with it: the slots go to other runs (its environments are not reused: they crashed or
+    // hold a failed request's state). Instances keep their times for the records.
+    for (const instance of instances) if (!instance.stopped) platformState.releaseSlot();
+    hooks.ended?.(run);
+    hooks.drained?.(run);
   };
 
   const invoke = (plannedWorkerId: string | null, resources: ResourceConfig, taskIds: readonly string[], preWarm: boolean, attempt = 1) => {
@@ -171,6 +217,10 @@ export function createWorkflowRun(
       return;
     }
     const start = platformState.startInvocation(resourceKey(resources));
+    if (start === 'throttled') {
+      platformState.waitForToken<PendingInvocation>(resourceKey(resources), run, { plannedWorkerId, resources, taskIds, preWarm, attempt });
+      return;
+    }
     const now = engine.nowMs;
     const startupMs = durations.startupMs(resources, start);
     const id = preWarm ? `prewarm-${instances.length}` : plannedWorkerId ?? `flex-${instances.length}`;
@@ -195,6 +245,7 @@ export function createWorkflowRun(
       tasks: new Map(),
     };
     instances.push(instance);
+    liveInstances++;
     // On a shared host `startupMs` is its time alone; it is ready when the host has given it that much.
     if (hostCores === undefined) events.after(startupMs, { owner: run, kind: 'start-instance', instance, taskIds });
     else platformState.addHostWork({ owner: run, job: { kind: 'startup', instance, taskIds } }, startupMs);
@@ -229,6 +280,15 @@ export function createWorkflowRun(
     const busyMs = r3(threadBusyWithinMs(instance.busy, record.startMs, now));
     if (busyMs > 0) record.threadBusyMs = busyMs;
   };
+
+  // Transfers and storage operations go through the shared storage server: the reply comes when the server has moved
+  // it (exactly `aloneMs` when the server is not the bottleneck).
+  const viaServer = (link: 'bandwidth' | 'operations', amount: number, instance: Instance, aloneMs: number, event: () => WorkerEvent, record?: ReplyRecord) =>
+    platformState[link].start<RunEvent>(
+      { owner: run, token: record && singleThread ? { owner: run, kind: 'deliver', instance, event, record } : { owner: run, kind: 'deliver', instance, event, ...(record ? { transfer: record } : {}) } },
+      amount,
+      aloneMs,
+    );
 
   const subscribe = (map: Map<string, Instance[]>, taskIds: readonly string[], instance: Instance) => {
     for (const id of taskIds) {
@@ -348,7 +408,7 @@ export function createWorkflowRun(
       deliver(instance, notifyMs(platform, notifyRng), () => ({ kind: 'subscribed' }));
     },
     'probe-outputs': (instance, command) => {
-      deliver(instance, storageOpMs(platform, storageRng), () => ({
+      viaServer('operations', 1, instance, storageOpMs(platform, storageRng), () => ({
         kind: 'outputs-probed',
         existing: command.taskIds.filter((t) => storage.has(t)),
         readyTaskIds: command.readyTaskIds.filter((t) => readyRecords.has(t)),
@@ -361,7 +421,9 @@ export function createWorkflowRun(
       const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
       const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
       progress(instance, command.forTaskId).downloads.push(record);
-      deliver(
+      viaServer(
+        'bandwidth',
+        sizeBytes,
         instance,
         durationMs,
         () => {
@@ -377,7 +439,7 @@ export function createWorkflowRun(
       const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
       const record: TransferRecord = { key: `static/${command.taskId}`, sizeBytes, startMs: now, durationMs };
       progress(instance, command.taskId).downloads.push(record);
-      deliver(instance, durationMs, () => ({ kind: 'static-download-done', taskId: command.taskId }), record);
+      viaServer('bandwidth', sizeBytes, instance, durationMs, () => ({ kind: 'static-download-done', taskId: command.taskId }), record);
     },
     'execute': (instance, command) => {
       const now = engine.nowMs;
@@ -391,7 +453,9 @@ export function createWorkflowRun(
       const record: TransferRecord = { key: command.taskId, sizeBytes: command.outputBytes, startMs: now, durationMs };
       p.uploads.push(record);
       p.endMs = Math.max(p.endMs, now + durationMs);
-      deliver(
+      viaServer(
+        'bandwidth',
+        command.outputBytes,
         instance,
         durationMs,
         () => {
@@ -406,7 +470,9 @@ export function createWorkflowRun(
       const durationMs = counterMs(platform, counterRng);
       const record = recordRoundTrip(instance, 'counter', command.byTaskId, durationMs);
       // The increment lands at the store when the answer arrives: the earlier arrival sees the smaller value.
-      deliver(
+      viaServer(
+        'operations',
+        1,
         instance,
         durationMs,
         () => {
@@ -421,7 +487,9 @@ export function createWorkflowRun(
     'read-counter': (instance, command) => {
       const durationMs = counterMs(platform, counterRng);
       const record = recordRoundTrip(instance, 'counter', undefined, durationMs);
-      deliver(
+      viaServer(
+        'operations',
+        1,
         instance,
         durationMs,
         () => ({
@@ -472,7 +540,9 @@ export function createWorkflowRun(
       const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
       p.uploads.push(record);
       p.endMs = Math.max(p.endMs, now + durationMs);
-      deliver(
+      viaServer(
+        'bandwidth',
+        sizeBytes,
         instance,
         durationMs,
         () => {
@@ -483,8 +553,10 @@ export function createWorkflowRun(
       );
     },
     'publish-workflow-completed': (_instance, _command) => {
-      const now = engine.nowMs;
-      completedAtMs ??= now;
+      if (completedAtMs !== undefined) return;
+      completedAtMs = engine.nowMs;
+      hooks.ended?.(run);
+      if (liveInstances === 0) hooks.drained?.(run);
     },
     'delete-intermediates': (_instance, _command) => {
       storage.clear();
@@ -498,6 +570,7 @@ export function createWorkflowRun(
       instance.stopped = true;
       instance.endedAtMs = now;
       platformState.endInvocation(resourceKey(instance.resources));
+      if (--liveInstances === 0 && completedAtMs !== undefined) hooks.drained?.(run);
     },
     // The output is dropped with the worker: nothing to carry out.
     'discard-output': () => undefined,
@@ -580,6 +653,7 @@ export function createWorkflowRun(
     },
     handle,
     admit(invocation) {
+      if (failedAtMs !== undefined) return;
       invoke(invocation.plannedWorkerId, invocation.resources, invocation.taskIds, invocation.preWarm, invocation.attempt);
     },
     hostWorkDone(job) {
@@ -592,6 +666,28 @@ export function createWorkflowRun(
         instance.startupMs = engine.nowMs - instance.invokedAtMs;
         stepInstance(instance, { kind: 'invoked', taskIds: job.taskIds, preWarm: instance.preWarm });
       }
+    },
+    linkDone(reply, slowed) {
+      // A reply the server slowed down: its record says how long it really took (on a single-threaded worker the
+      // record is completed when the reply is handled).
+      if (slowed && reply.kind === 'deliver' && reply.transfer) reply.transfer.durationMs = r3(engine.nowMs - reply.transfer.startMs);
+      handle(reply);
+    },
+    usage() {
+      let coldStarts = 0;
+      let firstInvokedAtMs: number | undefined;
+      const bill = billWorkers(
+        platform,
+        instances.map((instance) => {
+          if (instance.start === 'cold') coldStarts++;
+          if (firstInvokedAtMs === undefined || instance.invokedAtMs < firstInvokedAtMs) firstInvokedAtMs = instance.invokedAtMs;
+          // As the summary bills the records: times to µs, INIT for cold starts.
+          const readyAtMs = r3(instance.readyAtMs);
+          return { resources: instance.resources, durationMs: Math.max(readyAtMs, r3(instance.endedAtMs)) - readyAtMs, initMs: instance.start === 'cold' ? initMs(platform) : 0 };
+        }),
+      );
+      const status = failedAtMs !== undefined ? 'failed' : completedAtMs !== undefined ? 'completed' : 'unfinished';
+      return { status, endedAtMs: failedAtMs ?? completedAtMs, firstInvokedAtMs, gbSeconds: bill.gbSeconds, totalUsd: bill.totalUsd, invocations: instances.length, coldStarts };
     },
     result() {
       const outcome: RunOutcome =

@@ -1,0 +1,174 @@
+import TinyQueue from 'tinyqueue';
+import type { EventOwner, SimEngine } from './engine.js';
+
+/**
+ * A server resource shared by concurrent jobs (fluid model): the storage server's network bandwidth (bytes) or its
+ * operation rate (operations). Every job has its own rate alone, `amount / aloneMs` (a transfer alone is limited by
+ * the worker's bandwidth and takes what the duration source says). While the jobs' rates alone sum to no more than
+ * the capacity C, each runs at its own rate; beyond, every job under way is slowed by the same factor C / Σ rates
+ * alone, so the server runs at exactly its capacity and each job keeps its share of it in proportion to what it asks
+ * (proportional fair sharing: two equal transfers through a server that is the bottleneck each take twice as long).
+ * Max-min fairness would favour small jobs a little more; proportional sharing is chosen because one virtual clock
+ * then serves every job, so a change costs O(log n) however many jobs are under way — load experiments run
+ * thousands at once.
+ *
+ * The whole job (its round trip included) is the fluid: a contended transfer is slowed over its whole duration, not
+ * only its bytes. That is conservative for small transfers, which never bind the server anyway.
+ *
+ * A job ends with an event of this link; `owner.linkDone(token, slowed)` is then called. While the link is not
+ * contended every job has its own event, pushed when it starts, at `start + aloneMs`: a simulation in which the link
+ * never binds carries out the same events in the same order as one without the link. Contended, the link keeps one
+ * event, for the job due first.
+ */
+
+/** A job on the link: who hears when it is done, and what it tells them. */
+export interface LinkJob<T> {
+  /** Told when the job is done; `slowed` when the server's share ever held it below its rate alone. */
+  readonly owner: { linkDone(token: T, slowed: boolean): void };
+  readonly token: T;
+}
+
+/** The link's events: a job's own completion (uncontended), or the contended link's next completion. */
+export interface LinkDoneEvent {
+  readonly owner: EventOwner<LinkDoneEvent>;
+  /** The job, for a job's own event; absent for the contended link's event. */
+  readonly job?: ActiveJob;
+  readonly version: number;
+}
+
+interface ActiveJob extends LinkJob<unknown> {
+  /** Rate alone (amount per ms). */
+  readonly aloneRate: number;
+  /** The virtual time (ms of progress alone) at which the job is done. */
+  readonly finishVirtualMs: number;
+  readonly seq: number;
+  /** Version of the job's own event; a mismatch means it was superseded. */
+  version: number;
+  done: boolean;
+}
+
+/** One shared server resource (see the module's doc). */
+export class SharedLink implements EventOwner<LinkDoneEvent> {
+  readonly #engine: SimEngine;
+  /** Capacity, amount per ms. */
+  readonly capacityPerMs: number;
+  readonly #jobs = new TinyQueue<ActiveJob>([], (a, b) => a.finishVirtualMs - b.finishVirtualMs || a.seq - b.seq);
+  readonly #active = new Set<ActiveJob>();
+  #seq = 0;
+  #aloneSum = 0;
+  /** Progress every job under way has had (ms alone), and the speed it advances at: min(1, C / Σ rates alone). */
+  #virtualMs = 0;
+  #speed = 1;
+  #updatedAtMs = 0;
+  #linkVersion = 0;
+  #peakActive = 0;
+
+  constructor(engine: SimEngine, capacityPerMs: number) {
+    if (!(capacityPerMs > 0)) throw new RangeError(`shared link capacity must be > 0 per ms, got ${capacityPerMs}`);
+    this.#engine = engine;
+    this.capacityPerMs = capacityPerMs;
+  }
+
+  /** Jobs under way now. */
+  get active(): number {
+    return this.#active.size;
+  }
+
+  /** Most jobs under way at once so far. */
+  get peakActive(): number {
+    return this.#peakActive;
+  }
+
+  /**
+   * Starts a job moving `amount` that alone would take `aloneMs`. A job of no amount or no time does not load the
+   * server: it ends after `aloneMs` as it would alone.
+   */
+  start<T>(job: LinkJob<T>, amount: number, aloneMs: number): void {
+    const base = job as LinkJob<unknown>;
+    if (!(amount > 0) || !(aloneMs > 0)) {
+      const free: ActiveJob = { owner: base.owner, token: base.token, aloneRate: 0, finishVirtualMs: 0, seq: -1, version: -1, done: false };
+      this.#engine.after(aloneMs, { owner: this, job: free, version: -1 });
+      return;
+    }
+    this.#advance();
+    const active: ActiveJob = { owner: base.owner, token: base.token, aloneRate: amount / aloneMs, finishVirtualMs: this.#virtualMs + aloneMs, seq: this.#seq++, version: 0, done: false };
+    this.#jobs.push(active);
+    this.#active.add(active);
+    if (this.#active.size > this.#peakActive) this.#peakActive = this.#active.size;
+    this.#aloneSum += active.aloneRate;
+    if (this.#speed === 1 && this.#aloneSum <= this.capacityPerMs) {
+      this.#engine.after(aloneMs, { owner: this, job: active, version: 0 });
+      return;
+    }
+    this.#reschedule();
+  }
+
+  /** The link's events. */
+  handle(event: LinkDoneEvent): void {
+    const { job } = event;
+    if (job !== undefined) {
+      if (event.version === -1) return job.owner.linkDone(job.token, false);
+      // Superseded, or the link is contended now (its own event, below, ends the job).
+      if (event.version !== job.version || this.#speed < 1 || job.done) return;
+      this.#advance();
+      // Ended by its first own event: it ran alone all the way.
+      this.#end([job], job.version !== 0);
+      return;
+    }
+    if (event.version !== this.#linkVersion) return;
+    this.#advance();
+    // Every job due now (the first, and any due at the same virtual time), in start order.
+    const due: ActiveJob[] = [];
+    const tolerance = 1e-9 * Math.max(1, Math.abs(this.#virtualMs));
+    while (this.#jobs.length > 0) {
+      const first = this.#jobs.peek()!;
+      if (first.done) {
+        this.#jobs.pop();
+        continue;
+      }
+      if (first.finishVirtualMs > this.#virtualMs + tolerance) break;
+      due.push(this.#jobs.pop()!);
+    }
+    this.#end(due, true);
+  }
+
+  #end(jobs: readonly ActiveJob[], slowed: boolean): void {
+    for (const job of jobs) {
+      job.done = true;
+      this.#active.delete(job);
+      this.#aloneSum -= job.aloneRate;
+    }
+    if (this.#active.size === 0) this.#aloneSum = 0; // no float drift carried across idle periods
+    this.#reschedule();
+    for (const job of jobs) job.owner.linkDone(job.token, slowed);
+  }
+
+  /** Brings the virtual clock up to now. */
+  #advance(): void {
+    const now = this.#engine.nowMs;
+    this.#virtualMs += (now - this.#updatedAtMs) * this.#speed;
+    this.#updatedAtMs = now;
+  }
+
+  /** Sets the speed for the jobs under way and the events that follow from it. */
+  #reschedule(): void {
+    const wasContended = this.#speed < 1;
+    this.#speed = this.#aloneSum > this.capacityPerMs ? this.capacityPerMs / this.#aloneSum : 1;
+    this.#linkVersion++;
+    if (this.#speed < 1) {
+      let first = this.#jobs.peek();
+      while (first?.done) {
+        this.#jobs.pop();
+        first = this.#jobs.peek();
+      }
+      if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, { owner: this, version: this.#linkVersion });
+      return;
+    }
+    if (!wasContended) return;
+    // Back to uncontended: every job under way gets its own event again.
+    for (const job of this.#active) {
+      job.version++;
+      this.#engine.after(Math.max(0, job.finishVirtualMs - this.#virtualMs), { owner: this, job, version: job.version });
+    }
+  }
+}
