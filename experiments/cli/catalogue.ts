@@ -71,6 +71,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/compare.js')).compareCommand as CommandModule,
   },
   {
+    command: 'load',
+    describe: 'Simulate many workflow requests sharing one platform at several offered loads: throughput, p50/p99 latency, SLA, cost',
+    load: async () => (await import('./commands/load.js')).loadCommand as CommandModule,
+  },
+  {
     command: 'report <results>',
     describe: 'Write a report for papers (CSV, Markdown, Vega-Lite → SVG/PNG, HTML) from compare results JSON or a trace .jsonl',
     load: async () => (await import('./commands/report.js')).reportCommand as CommandModule,

@@ -199,7 +199,7 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
 }
 
 /** Every function `--belief-scale` names must be a function of some workload, else the scale would silently do nothing. */
-function checkBeliefScale(matrix: CompareMatrix, workflows: readonly Workflow[]): void {
+export function checkBeliefScale(matrix: CompareMatrix, workflows: readonly Workflow[]): void {
   const functions = new Set(workflows.flatMap((w) => [...w.tasks.values()].map((t) => t.functionName)));
   for (const fn of Object.keys(matrix.beliefScale)) {
     if (!functions.has(fn)) {
@@ -215,7 +215,7 @@ function checkBeliefScale(matrix: CompareMatrix, workflows: readonly Workflow[])
  * parameter is given and every run records the same value for each of the workload's parameters that any run
  * records. Undefined otherwise (the workload's defaults or the given parameters apply).
  */
-function recordedWorkloadParams(spec: WorkloadSpec, runs: readonly TraceRun[]): Record<string, number> | undefined {
+export function recordedWorkloadParams(spec: WorkloadSpec, runs: readonly TraceRun[]): Record<string, number> | undefined {
   if (Object.keys(spec.params).length > 0 || runs.length === 0) return undefined;
   const params: Record<string, number> = {};
   for (const param of getWorkload(spec.name).params) {
@@ -229,13 +229,13 @@ function recordedWorkloadParams(spec: WorkloadSpec, runs: readonly TraceRun[]): 
 }
 
 /** A built-in workload's workflow with the spec's parameters. */
-function builtInWorkflow(spec: WorkloadSpec): Workflow {
+export function builtInWorkflow(spec: WorkloadSpec): Workflow {
   const definition = getWorkload(spec.name);
   return definition.build(resolveParams(definition, spec.params));
 }
 
 /** Configurations strongest (most memory, then most vCPUs) first, as planners expect them; duplicates dropped. */
-function strongestFirst(configs: readonly ResourceConfig[]): ResourceConfig[] {
+export function strongestFirst(configs: readonly ResourceConfig[]): ResourceConfig[] {
   const distinct = configs.filter((c, i) => configs.findIndex((o) => o.memoryMb === c.memoryMb && o.vCpus === c.vCpus) === i);
   return distinct.sort((a, b) => b.memoryMb - a.memoryMb || b.vCpus - a.vCpus);
 }
