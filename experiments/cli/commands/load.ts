@@ -44,6 +44,7 @@ interface LoadArgs {
   weights?: string[];
   'p99-bound-ms'?: number;
   'trace-out'?: string;
+  report?: string;
   json: boolean;
   'json-out'?: string;
   csv: boolean;
@@ -91,13 +92,14 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
       .option('sla-ms', { type: 'number', describe: 'an absolute SLA latency for every request instead (ms)' })
       .option('p99-bound-ms', { type: 'number', describe: 'p99 bound of the sustainable throughput (default: twice the p99 at the lightest load)' })
       .option('trace-out', { type: 'string', describe: "write every request's trace records (one run per request) to this .jsonl file" })
+      .option('report', { type: 'string', describe: 'also write a report (results JSON, CSV, Markdown, latency-against-load chart as Vega-Lite, SVG, PNG) to this folder' })
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout instead of the table' })
       .option('json-out', { type: 'string', describe: 'also write the results as JSON to this file' })
       .option('csv', { type: 'boolean', default: false, describe: 'print one row per variant and load as CSV on stdout instead of the table' })
       .option('csv-out', { type: 'string', describe: 'also write that CSV to this file' })
       .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<LoadArgs>,
   handler: async (args) => {
-    checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', arrivals: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', 'trace-out': 'output-file' });
+    checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', arrivals: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', 'trace-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
     const kinds = (['rates', 'rpm', 'clients', 'arrivals'] as const).filter((k) => args[k] !== undefined);
     if (kinds.length > 1) throw new UsageError(`give one kind of offered load, not ${kinds.map((k) => `--${k}`).join(' and ')}`);
@@ -166,6 +168,11 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
     if (args['trace-out']) await writeTraceFile(args['trace-out'], [...records.values()].flatMap((perRequest) => perRequest.flat()));
     if (args['csv-out']) await writeTextOut(args['csv-out'], loadCsv(results));
     if (args['json-out']) await writeJsonOut(args['json-out'], results);
+    if (args.report) {
+      const { writeLoadReport } = await import('../../load/load-report.js');
+      const files = await writeLoadReport(results, args.report, ['bench', ...process.argv.slice(2)].join(' '));
+      console.error(`bench load: report written to ${args.report} (${files.length} files)`);
+    }
     if (args.json) return void console.log(JSON.stringify(results, null, 2));
     if (args.csv) return void process.stdout.write(loadCsv(results));
     console.log(formatLoadTable(results));
