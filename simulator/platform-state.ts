@@ -54,11 +54,6 @@ interface ScalingBucket {
   eventQueued: boolean;
 }
 
-/** An idle execution environment that can serve a warm start. */
-interface IdleEnvironment {
-  readonly resources: string;
-  readonly idleSinceMs: number;
-}
 
 /** Shared platform state of one simulation (see the module's doc). */
 export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> {
@@ -73,7 +68,9 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   #peakLive = 0;
   #throttled = 0;
   readonly #waiting: WaitingInvocation<unknown>[] = [];
-  readonly #idle: IdleEnvironment[] = [];
+  // Per function (resources): when each idle environment turned idle, in that order (the clock never goes back), so
+  // the last is the most recently idle, and when it is past the keep-alive every earlier one is too.
+  readonly #idleSinceMs = new Map<string, number[]>();
   /** Cores of the shared host; undefined when every instance has its own CPU (Lambda). */
   readonly hostCores: number | undefined;
   // Processor sharing by virtual time: every job under way progresses at the same rate min(1, cores / n), so the
@@ -130,15 +127,15 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
    * token of the function: 'cold'. Without a token nothing is taken: 'throttled', and the caller `waitForToken`s.
    */
   startInvocation(resources: string): 'warm' | 'cold' | 'throttled' {
-    const now = this.#engine.nowMs;
-    const idle = this.#idle;
-    for (let i = idle.length - 1; i >= 0; i--) {
-      const env = idle[i]!;
-      if (env.resources === resources && env.idleSinceMs <= now && isWarm(this.model, env.idleSinceMs, now)) {
-        idle.splice(i, 1);
+    const idle = this.#idleSinceMs.get(resources);
+    if (idle !== undefined && idle.length > 0) {
+      if (isWarm(this.model, idle[idle.length - 1]!, this.#engine.nowMs)) {
+        idle.pop();
         this.#takeSlot();
         return 'warm';
       }
+      // Every idle environment of this function is past the keep-alive: reclaimed.
+      idle.length = 0;
     }
     const bucket = this.#bucket(resources);
     if (bucket.tokens < 1) return 'throttled';
@@ -157,7 +154,9 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
 
   /** An invocation ended: its environment turns idle, its slot goes to the waiting invocations in order. */
   endInvocation(resources: string): void {
-    this.#idle.push({ resources, idleSinceMs: this.#engine.nowMs });
+    const idle = this.#idleSinceMs.get(resources);
+    if (idle === undefined) this.#idleSinceMs.set(resources, [this.#engine.nowMs]);
+    else idle.push(this.#engine.nowMs);
     this.releaseSlot();
   }
 
