@@ -152,6 +152,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
   const inFlight = new Map<number, InFlight>();
   const series: ConcurrencySample[] = [];
   let sent = 0;
+  let endedCount = 0;
   let sending = true;
 
   const pick = (): LoadWorkflow => {
@@ -188,6 +189,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
       {
         ended: () => {
           request.ended = true;
+          endedCount++;
           releaseClient(request);
         },
         drained: (run) => finish(request, run),
@@ -233,7 +235,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
       liveInvocations: platformState.liveInvocations,
       waitingInvocations: platformState.waitingInvocations,
       throttles: platformState.throttles,
-      requestsInFlight: [...inFlight.values()].filter((r) => !r.ended).length,
+      requestsInFlight: sent - endedCount,
     });
 
   const driver: EventOwner<DriverEvent> = {

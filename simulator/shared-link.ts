@@ -44,7 +44,6 @@ interface ActiveJob extends LinkJob<unknown> {
   readonly seq: number;
   /** Version of the job's own event; a mismatch means it was superseded. */
   version: number;
-  done: boolean;
 }
 
 /** One shared server resource (see the module's doc). */
@@ -52,7 +51,9 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   readonly #engine: SimEngine;
   /** Capacity, amount per ms. */
   readonly capacityPerMs: number;
-  readonly #jobs = new TinyQueue<ActiveJob>([], (a, b) => a.finishVirtualMs - b.finishVirtualMs || a.seq - b.seq);
+  // Jobs by when they are due, kept only while contended (uncontended, each job has its own event, and a heap of
+  // finished jobs would keep every run they belong to alive).
+  #jobs = SharedLink.#heap();
   readonly #active = new Set<ActiveJob>();
   #seq = 0;
   #aloneSum = 0;
@@ -86,13 +87,12 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   start<T>(job: LinkJob<T>, amount: number, aloneMs: number): void {
     const base = job as LinkJob<unknown>;
     if (!(amount > 0) || !(aloneMs > 0)) {
-      const free: ActiveJob = { owner: base.owner, token: base.token, aloneRate: 0, finishVirtualMs: 0, seq: -1, version: -1, done: false };
+      const free: ActiveJob = { owner: base.owner, token: base.token, aloneRate: 0, finishVirtualMs: 0, seq: -1, version: -1 };
       this.#engine.after(aloneMs, { owner: this, job: free, version: -1 });
       return;
     }
     this.#advance();
-    const active: ActiveJob = { owner: base.owner, token: base.token, aloneRate: amount / aloneMs, finishVirtualMs: this.#virtualMs + aloneMs, seq: this.#seq++, version: 0, done: false };
-    this.#jobs.push(active);
+    const active: ActiveJob = { owner: base.owner, token: base.token, aloneRate: amount / aloneMs, finishVirtualMs: this.#virtualMs + aloneMs, seq: this.#seq++, version: 0 };
     this.#active.add(active);
     if (this.#active.size > this.#peakActive) this.#peakActive = this.#active.size;
     this.#aloneSum += active.aloneRate;
@@ -100,6 +100,8 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
       this.#engine.after(aloneMs, { owner: this, job: active, version: 0 });
       return;
     }
+    if (this.#speed === 1) for (const job of this.#active) this.#jobs.push(job);
+    else this.#jobs.push(active);
     this.#reschedule();
   }
 
@@ -109,7 +111,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     if (job !== undefined) {
       if (event.version === -1) return job.owner.linkDone(job.token, false);
       // Superseded, or the link is contended now (its own event, below, ends the job).
-      if (event.version !== job.version || this.#speed < 1 || job.done) return;
+      if (event.version !== job.version || this.#speed < 1) return;
       this.#advance();
       // Ended by its first own event: it ran alone all the way.
       this.#end([job], job.version !== 0);
@@ -120,27 +122,22 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     // Every job due now (the first, and any due at the same virtual time), in start order.
     const due: ActiveJob[] = [];
     const tolerance = 1e-9 * Math.max(1, Math.abs(this.#virtualMs));
-    while (this.#jobs.length > 0) {
-      const first = this.#jobs.peek()!;
-      if (first.done) {
-        this.#jobs.pop();
-        continue;
-      }
-      if (first.finishVirtualMs > this.#virtualMs + tolerance) break;
-      due.push(this.#jobs.pop()!);
-    }
+    while (this.#jobs.length > 0 && this.#jobs.peek()!.finishVirtualMs <= this.#virtualMs + tolerance) due.push(this.#jobs.pop()!);
     this.#end(due, true);
   }
 
   #end(jobs: readonly ActiveJob[], slowed: boolean): void {
     for (const job of jobs) {
-      job.done = true;
       this.#active.delete(job);
       this.#aloneSum -= job.aloneRate;
     }
     if (this.#active.size === 0) this.#aloneSum = 0; // no float drift carried across idle periods
     this.#reschedule();
     for (const job of jobs) job.owner.linkDone(job.token, slowed);
+  }
+
+  static #heap(): TinyQueue<ActiveJob> {
+    return new TinyQueue<ActiveJob>([], (a, b) => a.finishVirtualMs - b.finishVirtualMs || a.seq - b.seq);
   }
 
   /** Brings the virtual clock up to now. */
@@ -156,16 +153,13 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     this.#speed = this.#aloneSum > this.capacityPerMs ? this.capacityPerMs / this.#aloneSum : 1;
     this.#linkVersion++;
     if (this.#speed < 1) {
-      let first = this.#jobs.peek();
-      while (first?.done) {
-        this.#jobs.pop();
-        first = this.#jobs.peek();
-      }
+      const first = this.#jobs.peek();
       if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, { owner: this, version: this.#linkVersion });
       return;
     }
     if (!wasContended) return;
     // Back to uncontended: every job under way gets its own event again.
+    this.#jobs = SharedLink.#heap();
     for (const job of this.#active) {
       job.version++;
       this.#engine.after(Math.max(0, job.finishVirtualMs - this.#virtualMs), { owner: this, job, version: job.version });
