@@ -7,7 +7,7 @@ import { QUANTILE_DEFINITION } from './stats.js';
 import { runsCsv, sensitivityCsv, summaryCsv, tasksCsv, traceRunsCsv, truthCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportDocument, type ReportSection } from './markdown.js';
-import { predictionErrorsFromCompare, predictionErrorsFromTraces, type PredictionErrorSample } from './prediction-error.js';
+import { predictionErrorsFromCompare, predictionErrorsFromTraces, realRunsOnOtherInstances, type PredictionErrorSample } from './prediction-error.js';
 import { renderPng, renderSvg } from './render.js';
 import type { ChartWidth, ReportChart } from './specs/common.js';
 import { errorLevels, formatLevel } from './levels.js';
@@ -56,7 +56,11 @@ export async function writeCompareReport(results: CompareResults, dir: string, o
   const charts: ReportChart[] = [...planners, ...(sensitivity ? [sensitivity] : [])];
   const notes: string[] = [];
   const samples = options.realRuns ? predictionErrorsFromCompare(results, options.realRuns) : [];
-  const predictionSection = predictionErrorSection(samples, charts, options.width, notes, options.realRuns !== undefined);
+  // Real runs of another instance of their workload (gemm: 5 tasks in a real run, 17 by default) are no test of
+  // the predictions: left out, and said so by name in the report and on the command line.
+  const leftOut = options.realRuns ? realRunsOnOtherInstances(results, options.realRuns).lines.map((line) => `Left out of the prediction-error chart, another instance of the workload than the comparison's: ${line}.`) : [];
+  notes.push(...leftOut);
+  const predictionSection = predictionErrorSection(samples, charts, options.width, notes, options.realRuns !== undefined, leftOut);
   const selfEvaluation = selfEvaluationWarning(results);
   const levels = errorLevels(results);
 
@@ -180,13 +184,14 @@ function predictionErrorSection(
   width: ChartWidth | undefined,
   notes: string[],
   hadRealRuns: boolean,
+  leftOut: readonly string[] = [],
 ): ReportSection {
   if (samples.length === 0) {
     const text = hadRealRuns
-      ? 'Prediction error (chart e) is not drawn: no real run matched a prediction (same workflow, planner and SLA).'
+      ? 'Prediction error (chart e) is not drawn: no real run matched a prediction (same workflow, instance, planner and SLA).'
       : PREDICTION_SKIPPED;
     notes.push(text);
-    return { heading: 'Prediction error', paragraphs: [text] };
+    return { heading: 'Prediction error', paragraphs: [text, ...leftOut] };
   }
   const chart: ReportChart = {
     name: 'prediction-error',
@@ -196,7 +201,7 @@ function predictionErrorSection(
     spec: predictionCdfSpec(samples, width ?? 'single'),
   };
   charts.push(chart);
-  return { heading: 'Prediction error', charts: [chart] };
+  return { heading: 'Prediction error', charts: [chart], ...(leftOut.length > 0 ? { paragraphs: [...leftOut] } : {}) };
 }
 
 function regenerateText(options: ReportOptions, input: string): string[] {

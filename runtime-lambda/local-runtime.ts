@@ -13,20 +13,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /** The worker handler module the gateway runs (a TypeScript source, bundled once by the gateway). */
 export const WORKER_HANDLER_MODULE = fileURLToPath(new URL('./worker/handler.ts', import.meta.url));
 
-/**
- * Workload parameters for runs through the gateway: the runtime's own parameters (`tasks/`) with the fan-out cut to
- * 4–8 parallel tasks, because every worker is a Node process here and a cold start costs about 0.3–1 s of CPU on
- * this 2-core machine: 32 processes starting at once (tree_reduction's 32 leaves under WUKONG) need 10–20 s each.
- */
-export const LOCAL_RUN_PARAMS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  tree_reduction: { leaves: 8 },
-  gemm: { blocks: 2 },
-  image_transformer: { chunks: 4 },
-  text_analysis: { chunks: 4, segments: 4 },
-  montage: { images: 4 },
-  wordcount: { chunks: 4 },
-};
-
 /** Options of `LocalRuntime.start`. */
 export interface LocalRuntimeOptions {
   /** An existing Redis (`redis://host:port`); default: a private `redis-server` on a free loopback port. */

@@ -16,6 +16,7 @@ import { getWorkload } from '../../traces/workloads/registry.js';
 import { resolveParams } from '../../traces/workloads/workload.js';
 import { aggregateCells, type CellInfo } from './aggregate.js';
 import { loadHistories } from './history.js';
+import { checkHistoryInstances } from './history-instance.js';
 import type { CompareMatrix, WorkloadSpec } from './matrix.js';
 import { matrixWorkflowSources, type WorkflowSources } from './workflows.js';
 import type { CompareResults, CompareRunRow, CompareTiming } from './results.js';
@@ -91,6 +92,12 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
       spec.name,
       spec.workflow ? sources.get(spec.workflow.path)!.workflow : builtInWorkflow({ ...spec, params: recordedParams.get(spec.name) ?? spec.params }),
     ]),
+  );
+  checkHistoryInstances(
+    matrix,
+    (name) => histories.get(name)!.runs,
+    (name) => workflows.get(name)!,
+    (name) => recordedParams.get(name) ?? matrix.workloads.find((w) => w.name === name)!.params,
   );
   checkBeliefScale(matrix, [...workflows.values()]);
   for (const spec of matrix.workloads) {

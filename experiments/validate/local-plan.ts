@@ -8,12 +8,12 @@ import type { Workflow } from '../../core/workflow.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
 import { loadPlanner, runPlanner } from '../../planners/registry.js';
 import { simulatorEstimator } from '../../planners/simulator-estimator.js';
-import { LOCAL_RUN_PARAMS } from '../../runtime-lambda/local-runtime.js';
 import { taskEstimatesFrom } from '../../runtime-lambda/run-workflow.js';
 import type { TaskEstimate } from '../../runtime-lambda/run-config.js';
 import { buildRuntimeWorkload, type RuntimeWorkloadInstance } from '../../runtime-lambda/tasks/registry.js';
 import type { PlatformModel } from '../../simulator/platform-model.js';
 import { generateHistory } from '../../traces/synthetic/history-generator.js';
+import { getWorkload } from '../../traces/workloads/registry.js';
 import { runJobs, startupAloneMs } from './fit-profile.js';
 import { groupRuns } from '../../traces/trace-runs.js';
 
@@ -30,10 +30,10 @@ export function localResources(memoryMb: number): ResourceConfig {
   return resources(memoryMb, Math.min(1, memoryMb / MB_PER_VCPU));
 }
 
-/** A workload built for a local run: `LOCAL_RUN_PARAMS` overridden by `params`, static inputs from `seed`. */
+/** A workload built for a run through the local gateway: its `local` instance overridden by `params`, static inputs from `seed`. */
 export function localWorkload(name: string, seed: number | string, params: Readonly<Record<string, number>> = {}): RuntimeWorkloadInstance {
-  const canonical = name.replaceAll('-', '_');
-  return buildRuntimeWorkload(canonical, seed, { ...LOCAL_RUN_PARAMS[canonical], ...params });
+  const definition = getWorkload(name);
+  return buildRuntimeWorkload(definition.name, seed, { ...definition.instances.local, ...params });
 }
 
 /** A plan for a real run, and the planner-side task estimates the workers' task-dup decisions use. */

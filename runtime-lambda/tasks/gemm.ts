@@ -72,10 +72,9 @@ function colBlock(m: Matrix, from: number, to: number): Matrix {
   return block;
 }
 
-/** GEMM for real: 200×200 in 4×4 blocks (17 tasks, ~1 ms of arithmetic per product). */
+/** GEMM for real (sizes: the workload's `local` and `inProcess` instances, e.g. 200×200 in 4×4 blocks, 17 tasks). */
 export const gemmRuntime: RuntimeWorkload = {
   name: 'gemm',
-  params: { blocks: 4, matrixSize: 200 },
   functions: { multiply_chunks: multiplyChunks, aggregate_results: aggregateResults },
   staticInputs(params, seed) {
     const definition = getWorkload('gemm');

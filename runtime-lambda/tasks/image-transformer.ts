@@ -214,10 +214,9 @@ function mergeChunksGrid(call: TaskCall): Buffer {
   return encodeImage(out);
 }
 
-/** Image transformer for real: a 192×128 RGB image in 16 tiles (130 tasks, tens of ms of filtering in all). */
+/** Image transformer for real (sizes: the workload's instances, e.g. a 192×128 RGB image in 16 tiles, 130 tasks). */
 export const imageTransformerRuntime: RuntimeWorkload = {
   name: 'image_transformer',
-  params: { chunks: 16, widthPx: 192, heightPx: 128 },
   functions: {
     split_image: splitImage,
     get_chunk: getChunk,

@@ -85,10 +85,9 @@ function coadd(call: TaskCall): Buffer {
 /** Exposure side in pixels: 48×48 float64 (18 kB), a few ms of resampling each. */
 const EXPOSURE_PX = 48;
 
-/** Montage for real: the default 10 exposures (21 tasks) of a seeded star field, each with its own background. */
+/** Montage for real: exposures of a seeded star field, each with its own background (how many: the workload's instances). */
 export const montageRuntime: RuntimeWorkload = {
   name: 'montage',
-  params: { images: 10, imageBytes: EXPOSURE_PX * EXPOSURE_PX * 8 },
   functions: { extract_and_reproject: extractAndReproject, background_correct: backgroundCorrect, coadd },
   staticInputs(params, seed) {
     const definition = getWorkload('montage');

@@ -16,7 +16,6 @@ export function overheadProbeWorkflow(steps: number): Workflow {
 /** `seed` writes one byte; `step` returns its first input: task code that costs next to nothing. */
 export const overheadProbeRuntime: RuntimeWorkload = {
   name: 'octoplan_overhead',
-  params: {},
   functions: {
     seed: () => Buffer.from([1]),
     step: (call: TaskCall) => Buffer.from(call.inputs[0] ?? Buffer.alloc(1)),

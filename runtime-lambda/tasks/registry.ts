@@ -38,7 +38,7 @@ export function getTaskFunction(workflowName: string, functionName: string): Tas
   return fn;
 }
 
-/** A built-in workload ready to run for real: the DAG built with the runtime's small parameters and its static inputs. */
+/** A built-in workload ready to run for real: the DAG of one of its small instances and its static inputs. */
 export interface RuntimeWorkloadInstance {
   readonly workflow: Workflow;
   readonly params: Readonly<Record<string, number>>;
@@ -46,14 +46,14 @@ export interface RuntimeWorkloadInstance {
 }
 
 /**
- * Builds workload `name` for a real run: the runtime's parameters (overridden by `params`) and its static inputs
- * generated from `seed`. The workflow's declared static sizes are replaced by the real ones, so planners and traces
- * see the bytes that actually move.
+ * Builds workload `name` for a real run: its `inProcess` instance (`traces/workloads`) overridden by `params` (the
+ * local gateway's runs pass the `local` instance), and its static inputs generated from `seed`. The workflow's
+ * declared static sizes are replaced by the real ones, so planners and traces see the bytes that actually move.
  */
 export function buildRuntimeWorkload(name: string, seed: number | string, params: Readonly<Record<string, number>> = {}): RuntimeWorkloadInstance {
   const runtime = getRuntimeWorkload(name);
   const definition = getWorkload(runtime.name);
-  const resolved = resolveParams(definition, { ...runtime.params, ...params });
+  const resolved = resolveParams(definition, { ...definition.instances.inProcess, ...params });
   const declared = definition.build(resolved);
   const staticInputs = runtime.staticInputs(resolved, seed);
   for (const task of declared.tasks.values()) {

@@ -9,14 +9,12 @@ export interface TaskCall {
 export type TaskFunction = (call: TaskCall) => Buffer;
 
 /**
- * The runtime side of a built-in workload: real code for each of its functions, the (small) parameters that make a
- * whole run take seconds on a 2-core machine, and a seeded generator of its static inputs.
+ * The runtime side of a built-in workload: real code for each of its functions and a seeded generator of its static
+ * inputs. The parameters it runs with are the workload's own instances (`traces/workloads`, `instances`).
  */
 export interface RuntimeWorkload {
   /** The workload's name (`traces/workloads`), also the workflow name. */
   readonly name: string;
-  /** Parameters for real runs: the DAG shape of the defaults where cheap, data sizes cut down. */
-  readonly params: Readonly<Record<string, number>>;
   readonly functions: Readonly<Record<string, TaskFunction>>;
   /**
    * Static inputs for every task that takes one, keyed by task id, generated from `seed` for the workload built

@@ -187,10 +187,9 @@ export function textAnalysisText(params: Readonly<Record<string, number>>, seed:
   return generateText(params.textBytes!, seed, 'runtime/text_analysis');
 }
 
-/** Text analysis for real: 32 counts and 16 segments over a 48 kB text (59 tasks). */
+/** Text analysis for real (sizes: the workload's instances, e.g. 32 counts and 16 segments over a 48 kB text, 59 tasks). */
 export const textAnalysisRuntime: RuntimeWorkload = {
   name: 'text_analysis',
-  params: { chunks: 32, segments: 16, textBytes: 48_000 },
   functions: {
     word_count_chunk: wordCountChunk,
     merge_word_counts: mergeWordCounts,

@@ -16,10 +16,9 @@ function add(call: TaskCall): Buffer {
   return encodeNumber(operands.reduce((a, b) => a + b, 0));
 }
 
-/** Tree reduction for real: the default 32 leaves (63 tasks); each leaf adds a seeded pair of integers. */
+/** Tree reduction for real: each leaf adds a seeded pair of integers (how many leaves: the workload's instances). */
 export const treeReductionRuntime: RuntimeWorkload = {
   name: 'tree_reduction',
-  params: { leaves: 32 },
   functions: { add },
   staticInputs(params, seed) {
     const workflow = getWorkload('tree_reduction').build(resolveParams(getWorkload('tree_reduction'), params));

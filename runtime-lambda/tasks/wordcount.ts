@@ -43,10 +43,9 @@ export function wordcountText(params: Readonly<Record<string, number>>, seed: nu
   return generateText(params.textBytes!, seed, 'runtime/wordcount');
 }
 
-/** Word count for real: 16 slices of a 64 kB text (32 tasks). */
+/** Word count for real (sizes: the workload's instances, e.g. 16 slices of a 64 kB text, 32 tasks). */
 export const wordcountRuntime: RuntimeWorkload = {
   name: 'wordcount',
-  params: { chunks: 16, textBytes: 64_000 },
   functions: { count_words: countWordsTask, merge_counts: mergeCountsTask, final_report: finalReport },
   staticInputs(params, seed) {
     const definition = getWorkload('wordcount');

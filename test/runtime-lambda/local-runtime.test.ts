@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceRecord, WorkerRecord } from '../../core/trace-records.js';
 import type { OptimizationPassName } from '../../planners/planner.js';
-import { LOCAL_RUN_PARAMS, LocalRuntime, type LocalRunResult } from '../../runtime-lambda/local-runtime.js';
+import { LocalRuntime, type LocalRunResult } from '../../runtime-lambda/local-runtime.js';
 import { evaluateDirectly } from '../../runtime-lambda/tasks/evaluate.js';
 import { buildRuntimeWorkload, RUNTIME_WORKLOADS } from '../../runtime-lambda/tasks/registry.js';
+import { getWorkload } from '../../traces/workloads/registry.js';
 import { startTestRedis } from '../support/redis-server.js';
 import { planFor } from './plans.js';
 
@@ -30,7 +31,7 @@ const workers = (records: readonly TraceRecord[]) => records.filter((r): r is Wo
 
 /** Runs a workload (gateway parameters) under a planner and checks everything a completed real run promises. */
 async function runAndCheck(name: string, planner: string, optimizations: readonly OptimizationPassName[], crashOnFirstAttempt?: string[]): Promise<LocalRunResult> {
-  const instance = buildRuntimeWorkload(name, 5, LOCAL_RUN_PARAMS[name]);
+  const instance = buildRuntimeWorkload(name, 5, getWorkload(name).instances.local);
   const { plan, taskEstimates } = planFor(instance.workflow, instance.params, planner, optimizations);
   const result = await runtime.run({
     workflow: instance.workflow,

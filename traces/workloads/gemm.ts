@@ -18,6 +18,8 @@ export const gemm: WorkloadDefinition = {
     { name: 'blocks', description: 'row blocks of A (= column blocks of B); products = blocks²', defaultValue: 4, min: 1, max: 64 },
     { name: 'matrixSize', description: 'n of the n×n input matrices', defaultValue: 2000, min: 1, max: 100_000 },
   ],
+  // 200×200: about 1 ms of arithmetic per product in JavaScript.
+  instances: { local: { blocks: 2, matrixSize: 200 }, inProcess: { blocks: 4, matrixSize: 200 } },
   behaviour: (params) => ({
     // An int64 numpy matmul does not use BLAS: single-threaded, ~85 ms per MiB of input blocks (≈1.4 s at 16 MiB).
     // A product of two n/b-row blocks is (n/b)² values from 2n²/b input values: output/input = 1/(2b).

@@ -24,6 +24,7 @@ export const imageTransformer: WorkloadDefinition = {
     { name: 'widthPx', description: 'image width in pixels', defaultValue: 3000, min: 1, max: 100_000 },
     { name: 'heightPx', description: 'image height in pixels', defaultValue: 2001, min: 1, max: 100_000 },
   ],
+  instances: { local: { chunks: 4, widthPx: 192, heightPx: 128 }, inProcess: { chunks: 16, widthPx: 192, heightPx: 128 } },
   behaviour: (params) => ({
     split_image: behaviour({ baseExecMs: 9000, execMsPerMiB: 20, execNoiseSigma: 0.02, outputPerInputByte: 1 }),
     get_chunk: behaviour({ baseExecMs: 5, execMsPerMiB: 2, outputPerInputByte: 1 / param(params, 'chunks') }),

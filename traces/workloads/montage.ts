@@ -15,6 +15,8 @@ export const montage: WorkloadDefinition = {
     { name: 'images', description: 'input FITS images', defaultValue: 10, min: 1, max: 10_000 },
     { name: 'imageBytes', description: 'bytes per input FITS image', defaultValue: 1_600_000, min: 1, max: 1_000_000_000 },
   ],
+  // 48×48 float64 exposures (18,432 bytes), a few ms of resampling each.
+  instances: { local: { images: 4, imageBytes: 18_432 }, inProcess: { images: 10, imageBytes: 18_432 } },
   behaviour: () => ({
     // Reprojection resamples onto a common, slightly larger grid.
     extract_and_reproject: behaviour({ baseExecMs: 300, execMsPerMiB: 2500, parallelism: 4, outputPerInputByte: 1.25 }),

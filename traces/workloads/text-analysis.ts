@@ -21,6 +21,7 @@ export const textAnalysis: WorkloadDefinition = {
     { name: 'segments', description: 'segments analysed in parallel', defaultValue: 16, min: 1, max: 10_000 },
     { name: 'textBytes', description: 'bytes of the input text', defaultValue: 5_500_000, min: 1, max: 1_000_000_000 },
   ],
+  instances: { local: { chunks: 4, segments: 4, textBytes: 48_000 }, inProcess: { chunks: 32, segments: 16, textBytes: 48_000 } },
   behaviour: (params) => {
     const slice = 1 / param(params, 'chunks');
     const small = (baseExecMs: number, outputFixedBytes: number, execMsPerMiB = 0) =>

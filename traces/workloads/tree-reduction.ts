@@ -12,6 +12,7 @@ export const treeReduction: WorkloadDefinition = {
   description: 'binary tree of additions over pairs of integers (overhead-dominated)',
   source: 'OctoFlows _examples/original/tree_reduction.py: 32 add roots over pairs from range(64), then 32→16→8→4→2→1',
   params: [{ name: 'leaves', description: 'number of leaf additions', defaultValue: 32, min: 1, max: 65_536 }],
+  instances: { local: { leaves: 8 }, inProcess: { leaves: 32 } },
   behaviour: () => ({
     // A pickled pair of small ints is ~30 bytes and adding them takes well under a millisecond in Python.
     add: behaviour({ baseExecMs: 0.2, execNoiseSigma: 0.3, outputFixedBytes: 16 }),

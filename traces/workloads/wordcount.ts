@@ -14,6 +14,7 @@ export const wordcount: WorkloadDefinition = {
     { name: 'chunks', description: 'text slices counted in parallel', defaultValue: 16, min: 1, max: 65_536 },
     { name: 'textBytes', description: 'bytes of the whole text (each root gets one slice)', defaultValue: 5_500_000, min: 1, max: 1_000_000_000 },
   ],
+  instances: { local: { chunks: 4, textBytes: 64_000 }, inProcess: { chunks: 16, textBytes: 64_000 } },
   behaviour: () => ({
     count_words: behaviour({ baseExecMs: 5, execMsPerMiB: 600, outputPerInputByte: 0.4, outputNoiseSigma: 0.05 }),
     // Merged dictionaries share most words, so a merge is not much bigger than either input.

@@ -25,10 +25,34 @@ export interface WorkloadDefinition {
   /** Where the shape and data sizes come from. */
   readonly source: string;
   readonly params: readonly WorkloadParam[];
+  /**
+   * The workload's instances besides the reference one (the defaults), each a complete parameter set, so that one name
+   * has one definition wherever it runs (see `WORKLOAD_INSTANCES`). Every run header records the parameters it ran with,
+   * and a history recorded on another instance is refused or warned about (`instance.ts`).
+   */
+  readonly instances: Readonly<Record<Exclude<WorkloadInstanceName, 'reference'>, WorkloadParams>>;
   /** Builds the DAG for fully resolved parameters (see `resolveParams`). */
   build(params: WorkloadParams): Workflow;
   /** Behaviour of every function the DAG uses, for these (resolved) parameters. */
   behaviour(params: WorkloadParams): Readonly<Record<string, FunctionBehaviour>>;
+}
+
+/**
+ * The instances every built-in workload has, by name:
+ * - `reference`: the defaults, the reference system's sizes; what the simulator, `bench compare` and the synthetic
+ *   histories use unless told otherwise;
+ * - `local`: what runs for real through the local gateway (`bench run`, `bench traces collect`, `bench validate`):
+ *   data the runtime's task code handles in milliseconds and a fan-out of 4–8, because every worker is a Node
+ *   process on this machine and a cold start costs 0.3–1 s of CPU on 2 cores (32 at once take 10–20 s each);
+ * - `inProcess`: the reference DAG shape with the `local` data sizes, for in-process runs of the real task code
+ *   (`buildRuntimeWorkload`'s default, the runtime's tests).
+ */
+export const WORKLOAD_INSTANCES = ['reference', 'local', 'inProcess'] as const;
+export type WorkloadInstanceName = (typeof WORKLOAD_INSTANCES)[number];
+
+/** The complete parameter set of one of a workload's instances. */
+export function instanceParams(workload: WorkloadDefinition, instance: WorkloadInstanceName): WorkloadParams {
+  return instance === 'reference' ? resolveParams(workload) : resolveParams(workload, workload.instances[instance]);
 }
 
 /**

@@ -9,6 +9,7 @@ import { generateHistory } from '../../../traces/synthetic/history-generator.js'
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
+import { otherInstanceLines, recordedInstance, runsOnOtherInstances } from '../../../traces/workloads/instance.js';
 import { UsageError } from '../errors.js';
 import { readTraceInput } from '../trace-input.js';
 import { paramsOption, resourcesOption, seedOption, slaOption, writeJsonOut } from '../options.js';
@@ -51,8 +52,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
   handler: async (args) => {
     checkPathOptions(args, { 'json-out': 'output-file' });
     const workload = getWorkload(args.workload);
-    const params = resolveParams(workload, paramsOption(args.param));
-    const workflow = workload.build(params);
+    let params = resolveParams(workload, paramsOption(args.param));
+    let workflow = workload.build(params);
     const slas = slaOption(args.sla);
     const configs = resourcesOption(args.resources);
     if (slas.length === 0) throw new UsageError('--sla lists no SLA');
@@ -72,6 +73,19 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       source = `synthetic history, ${args.runs} runs, seed ${String(seed)}`;
     }
     const { runs } = groupRuns(records);
+    if (args.history !== undefined) {
+      // Predictions are for one instance's input sizes: the history's own when no --param names another; runs of
+      // another instance still teach the functions, but what they predict here is extrapolated, so it is said.
+      const own = runs.filter((r) => r.header.workflow === workflow.name);
+      const recorded = args.param.length === 0 ? recordedInstance(workload, own) : undefined;
+      if (recorded) {
+        params = recorded;
+        workflow = workload.build(params);
+      }
+      for (const line of otherInstanceLines(workload, params, workflow, runsOnOtherInstances(workload, params, workflow, own))) {
+        console.error(`bench predict: warning: --history: ${line}; predictions for this instance extrapolate from theirs`);
+      }
+    }
     const predictions = createPredictions(runs, { workflow: workflow.name });
     const report = buildReport(workflow, predictions, slas, configs);
     const json = { workflow: workflow.name, source, runs: predictions.samples.runCount, ...report };

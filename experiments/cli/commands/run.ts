@@ -8,6 +8,8 @@ import { RUNTIME_WORKLOADS } from '../../../runtime-lambda/tasks/registry.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../../simulator/platform-defaults.js';
 import { summarizeRun } from '../../../simulator/run-summary.js';
 import { writeTraceFile } from '../../../traces/trace-io.js';
+import { describeInstance, otherInstanceLines, runsOnOtherInstances } from '../../../traces/workloads/instance.js';
+import { getWorkload } from '../../../traces/workloads/registry.js';
 import { groupRuns } from '../../../traces/trace-runs.js';
 import { parseOptimizationChoice } from '../../compare/choices.js';
 import { localWorkload, planLocal, syntheticHistory } from '../../validate/local-plan.js';
@@ -93,6 +95,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
         if (args.history) {
           const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
           history = groupRuns(read.records).runs;
+          // The run is the `local` instance (with --param): a history of another one plans it by extrapolation.
+          const definition = getWorkload(workflow.name);
+          const own = history.filter((r) => r.header.workflow === workflow.name);
+          const others = runsOnOtherInstances(definition, instance.params, workflow, own);
+          for (const line of otherInstanceLines(definition, instance.params, workflow, others)) {
+            progress.log(`bench run: warning: --history: ${line}; the plan's predictions extrapolate from them`);
+          }
         } else history = syntheticHistory(workflow.name, instance.params, args.seed);
         const local = await planLocal(workflow, history, {
           planner: args.planner,
@@ -129,7 +138,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       console.log(JSON.stringify(s, null, 2));
       return;
     }
-    console.log(`${workflow.name}: ${workflow.tasks.size} tasks, plan '${local.plan.planner}' for SLA ${formatSla(local.plan.sla)}, real run in worker processes (local gateway), seed ${args.seed}`);
+    console.log(`${workflow.name} ${describeInstance(getWorkload(workflow.name), instance.params, workflow)}: plan '${local.plan.planner}' for SLA ${formatSla(local.plan.sla)}, real run in worker processes (local gateway), seed ${args.seed}`);
     console.log(formatRunSummaryTable(s));
     console.log(`critical path: ${s.criticalPath.join(' → ')}`);
     if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${records.length})`);

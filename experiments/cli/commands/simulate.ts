@@ -25,6 +25,7 @@ import { groupRuns } from '../../../traces/trace-runs.js';
 import { loadWorkflowSource } from '../../../traces/wfcommons/load-workflow-source.js';
 import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/workloads/registry.js';
 import { resolveParams } from '../../../traces/workloads/workload.js';
+import { describeInstance, otherInstanceLines, recordedInstance, runsOnOtherInstances } from '../../../traces/workloads/instance.js';
 import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
 import { readTraceInput } from '../trace-input.js';
@@ -142,13 +143,17 @@ function simulateTruth(truth: WorkloadTruth, mode: TruthMode, belief: () => Pred
   return { source, truth: { ...common, kind: record.kind, description, truthRun, selfEvaluation: record.selfEvaluation } };
 }
 
-/** The trace header of the simulated run with the truth that graded it in its params. */
-function withTruthHeader(records: readonly TraceRecord[], truth: SimulateTruth): TraceRecord[] {
+/**
+ * The trace header of the simulated run with the built-in workload's parameters (which instance it simulated, as a
+ * real run's header records them) and the truth that graded it in its params.
+ */
+function withTruthHeader(records: readonly TraceRecord[], truth: SimulateTruth, workloadParams: Readonly<Record<string, number>>): TraceRecord[] {
   return records.map((record) => {
     if (record.type !== 'run') return record;
     const header: RunHeader = {
       ...record,
       params: {
+        ...workloadParams,
         ...record.params,
         truth: truth.kind,
         truthRun: truth.truthRun,
@@ -228,8 +233,8 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     for (const line of source?.warnings ?? []) console.error(line);
     if (source && args.param.length > 0) throw new UsageError('--param applies to built-in workloads, not to --workflow');
     const workload = source ? undefined : getWorkload(args.workload);
-    const params = workload ? resolveParams(workload, paramsOption(args.param)) : {};
-    const workflow = source ? source.workflow : workload!.build(params);
+    let params = workload ? resolveParams(workload, paramsOption(args.param)) : {};
+    let workflow = source ? source.workflow : workload!.build(params);
     const platform = args.platform ? await loadPlatformModel(args.platform) : DEFAULT_PLATFORM_MODEL;
     const [sla] = slaOption(args.sla);
     if (!sla) throw new UsageError('--sla names no SLA');
@@ -249,6 +254,23 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     if (args.history && runs.length === 0) {
       const present = [...new Set(grouped.map((r) => r.header.workflow))].join(', ') || 'none';
       throw new ConfigError(`--history '${args.history}' holds no run of workflow '${workflow.name}' (workflows there: ${present}); give a history of it or leave --history out`);
+    }
+    if (args.history && workload) {
+      // The history's runs are of one instance of the workload (`gemm` is 5 tasks in a real run, 17 by default): with
+      // no --param that instance is simulated, as `bench compare` does; another one would be extrapolated and replayed
+      // on the wrong DAG, so it is refused.
+      const recorded = args.param.length === 0 ? recordedInstance(workload, runs) : undefined;
+      if (recorded) {
+        params = recorded;
+        workflow = workload.build(params);
+        console.error(`bench simulate: ${workload.name}: the instance of the history's run headers, ${describeInstance(workload, params, workflow)}`);
+      }
+      const others = runsOnOtherInstances(workload, params, workflow, runs);
+      if (others.length > 0) {
+        throw new UsageError(
+          `--history '${args.history}': ${otherInstanceLines(workload, params, workflow, others).join('; ')}; a simulation plans and grades one instance: give --param for the one recorded, or a history of one instance`,
+        );
+      }
     }
 
     const generated = !args.history && !source;
@@ -311,7 +333,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       await writeFile(args['plan-out'], JSON.stringify(planToJson(plan), null, 2) + '\n', 'utf8');
     }
     const result = simulate(workflow, plan, { platform, durations, seed });
-    const records = withTruthHeader(result.records, truth);
+    const records = withTruthHeader(result.records, truth, params);
     if (args['trace-out']) await writeTraceFile(args['trace-out'], records);
     const s = result.summary;
     if (args['json-out']) await writeJsonOut(args['json-out'], { ...s, truth });
