@@ -76,6 +76,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/load.js')).loadCommand as CommandModule,
   },
   {
+    command: 'scale',
+    describe: 'Scalability sweep along one dimension (tasks per workflow, concurrent workflows, memory, account limit): throughput, latency, cost, efficiency',
+    load: async () => (await import('./commands/scale.js')).scaleCommand as CommandModule,
+  },
+  {
     command: 'report <results>',
     describe: 'Write a report for papers (CSV, Markdown, Vega-Lite → SVG/PNG, HTML) from compare results JSON or a trace .jsonl',
     load: async () => (await import('./commands/report.js')).reportCommand as CommandModule,
