@@ -38,6 +38,8 @@ export interface LoadPoint {
   /** Requests per second offered (undefined for a closed loop). */
   readonly offeredPerS: number | null;
   readonly metrics: LoadMetrics;
+  /** Latency of every measured completed request, in arrival order (ms, to the µs): for CDFs and other statistics. */
+  readonly latenciesMs: readonly number[];
   readonly peakLiveInvocations: number;
   readonly throttles: number;
   readonly series: readonly ConcurrencySample[];
@@ -50,6 +52,8 @@ export interface LoadResults {
   readonly toolkit: { readonly name: string; readonly version: string };
   readonly seed: Seed;
   readonly platform: string;
+  /** The platform's account concurrency limit. */
+  readonly accountLimit: number;
   readonly workloads: readonly string[];
   readonly requests: number | null;
   readonly durationMs: number | null;
@@ -92,6 +96,9 @@ export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: Load
         load: label,
         offeredPerS: offeredPerS(arrivals) ?? null,
         metrics: loadMetrics(result.requests, warmupFraction),
+        latenciesMs: result.requests
+          .slice(Math.floor(result.requests.length * warmupFraction))
+          .flatMap((r) => (r.latencyMs === undefined ? [] : [Math.round(r.latencyMs * 1000) / 1000])),
         peakLiveInvocations: result.peakLiveInvocations,
         throttles: result.throttles,
         series: result.series,
@@ -114,6 +121,7 @@ export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: Load
       toolkit: toolkitVersion(),
       seed: spec.matrix.seed,
       platform: spec.matrix.platform,
+      accountLimit: platform.concurrency.accountLimit,
       workloads: spec.matrix.workloads.map((w) => w.name),
       requests: spec.requests ?? null,
       durationMs: spec.durationMs ?? null,
