@@ -1,5 +1,5 @@
 import { ConfigError } from '../core/errors.js';
-import type { Plan } from '../core/plan.js';
+import type { Plan, TaskPlan } from '../core/plan.js';
 import { resourceKey, type ResourceConfig } from '../core/resources.js';
 import type { Workflow } from '../core/workflow.js';
 import { estimateSlackMs } from './estimate-slack.js';
@@ -74,12 +74,15 @@ export function createNonUniformPlanner(options: NonUniformOptions = {}): Planne
       if (list) list.push(id);
       else tasksOf.set(w, [id]);
     }
-    const build = (): Plan => ({
-      workflow: workflow.name,
-      planner: 'non-uniform',
-      sla: ctx.sla,
-      tasks: fixedTaskPlans(workflow, workerOf, (w) => configs[level.get(w)!]!),
-    });
+    // Task plans are immutable, so the trial plans share one per task and configuration level rather than each
+    // building its own for every task (up to `maxEstimates` plans).
+    const taskPlansAt = configs.map((config) => fixedTaskPlans(workflow, workerOf, () => config));
+    const taskIds = [...taskPlansAt[0]!.keys()];
+    const build = (): Plan => {
+      const tasks = new Map<string, TaskPlan>();
+      for (const id of taskIds) tasks.set(id, taskPlansAt[level.get(workerOf.get(id)!)!]!.get(id)!);
+      return { workflow: workflow.name, planner: 'non-uniform', sla: ctx.sla, tasks };
+    };
 
     let estimates = 1;
     let skipped = 0;

@@ -47,8 +47,12 @@ for (const size of [1_000, 10_000]) {
     estimates = 0;
     const ctx = { predictions, sla: MEDIAN, resources: planner.defaultMemoryMb.map((m) => resources(m)), estimate, optimizations };
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     const plan = runPlanner(planner, workflow, ctx);
     const ms = performance.now() - start;
+    // CPU time beside wall time: on a shared machine the wall time also counts the other processes' share.
+    const cpu = process.cpuUsage(startCpu);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
     const firstEstimates = estimates;
     const workers = new Set([...plan.tasks.values()].map((t) => t.workerId)).size;
     const label = planner.name + (optimizations.length > 0 ? '+opt' : '');
@@ -66,7 +70,7 @@ for (const size of [1_000, 10_000]) {
     const warm = again.length > 0 ? `  (then median ${again[again.length >> 1]!.toFixed(0)} ms of ${repeats})` : '';
     estimates = firstEstimates;
     console.log(
-      `${String(size).padStart(7)} tasks  ${label.padEnd(17)} ${ms.toFixed(0).padStart(7)} ms  ${String(estimates).padStart(3)} estimates  ` +
+      `${String(size).padStart(7)} tasks  ${label.padEnd(17)} ${ms.toFixed(0).padStart(7)} ms (cpu ${cpuMs.toFixed(0).padStart(6)} ms)  ${String(estimates).padStart(3)} estimates  ` +
         `${String(workers).padStart(5)} workers  estimated makespan ${plan.predictedMakespanMs?.toFixed(0) ?? '-'} ms${warm}`,
     );
   }
