@@ -89,19 +89,20 @@ const LISTED: readonly Listed[] = [
   },
   {
     command: 'npx bench report results.json --out DIR',
-    reason: 'placeholder DIR, and results.json of a compare run',
+    reason: "placeholder DIR; results.json is the README's own compare report's (out/results.json) when the walk made it",
     instead: async (walk) => {
-      await walk.bench(['compare', '--workloads', 'gemm', '--runs', '2', '--json-out', 'results.json']);
-      await walk.bench(['report', 'results.json', '--out', 'report-of-results']);
+      const results = (await exists(walk, 'out/results.json')) ? 'out/results.json' : 'results.json';
+      if (results === 'results.json') await walk.bench(['compare', '--workloads', 'gemm', '--runs', '2', '--json-out', results]);
+      await walk.bench(['report', results, '--out', 'report-of-results']);
     },
   },
   {
     command: 'npx bench report run.jsonl --out DIR [--run ID]',
-    reason: 'placeholders DIR and ID: the run of run.jsonl, written by a simulate run',
+    reason: "placeholders DIR and ID: the run of the README's run.jsonl (simulate --trace-out) when the walk made it",
     instead: async (walk) => {
-      await walk.bench(['simulate', '--planner', 'uniform', '--trace-out', 'reports-run.jsonl']);
-      const header = JSON.parse((await readFile(join(walk.cwd, 'reports-run.jsonl'), 'utf8')).split('\n')[0]!) as { runId: string };
-      await walk.bench(['report', 'reports-run.jsonl', '--out', 'report-of-run', '--run', header.runId]);
+      if (!(await exists(walk, 'run.jsonl'))) await walk.bench(['simulate', '--planner', 'uniform', '--trace-out', 'run.jsonl']);
+      const header = JSON.parse((await readFile(join(walk.cwd, 'run.jsonl'), 'utf8')).split('\n')[0]!) as { runId: string };
+      await walk.bench(['report', 'run.jsonl', '--out', 'report-of-run', '--run', header.runId]);
     },
   },
   {
@@ -110,6 +111,13 @@ const LISTED: readonly Listed[] = [
     instead: async (walk) => {
       await walk.bench(['compare', '--workloads', 'gemm', '--runs', '2', '--report', 'compare-report']);
       expect((await readdir(join(walk.cwd, 'compare-report'))).sort()).toEqual(expect.arrayContaining(['report.html', 'report.md', 'results.json']));
+    },
+  },
+  {
+    command: 'npx bench scale --dimension workflows',
+    reason: 'its default sweep ends at 10,000 concurrent requests (about 20 s on an idle 2-core machine, a minute under load); the walk runs the same sweep at 10 and 100',
+    instead: async (walk) => {
+      await walk.bench(['scale', '--dimension', 'workflows', '--values', '10,100']);
     },
   },
   {
@@ -134,6 +142,11 @@ const SYNOPSIS_WALKS: readonly (readonly string[])[] = [
 
 /** Options whose value is a path the command writes. */
 const OUTPUT_OPTIONS = new Set(['--out', '-o', '--report', '--trace-out', '--json-out', '--csv-out']);
+
+/** Whether the walk's directory holds `path` (an output of an earlier command). */
+async function exists(walk: Walk, path: string): Promise<boolean> {
+  return (await stat(join(walk.cwd, path)).catch(() => undefined)) !== undefined;
+}
 
 async function run(file: string, args: readonly string[], cwd: string): Promise<RunResult> {
   try {
@@ -170,6 +183,12 @@ function subcommandsIn(help: string, path: readonly string[]): string[] {
     if (trimmed.startsWith(prefix)) names.push(trimmed.slice(prefix.length).split(/\s/)[0]!);
   }
   return names;
+}
+
+/** Reads the --help of every command at once, one process each, rather than one after another as the checks ask. */
+async function prefetchHelp(path: readonly string[] = []): Promise<void> {
+  const subcommands = subcommandsIn(await helpOf(path), path);
+  await Promise.all(subcommands.map((sub) => prefetchHelp([...path, sub])));
 }
 
 /** The command path (`['traces', 'generate']`) a `bench …` word list starts with; throws for an unknown command. */
@@ -233,7 +252,8 @@ const walk: Walk = {
 
 beforeAll(async () => {
   walkDir = await mkdtemp(join(tmpdir(), 'octoplan-readme-walk-'));
-});
+  await prefetchHelp();
+}, COMMAND_TIMEOUT_MS);
 afterAll(async () => {
   await redis?.stop();
   if (walkDir) await rm(walkDir, { recursive: true, force: true });
