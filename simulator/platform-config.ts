@@ -61,6 +61,8 @@ const modelObject = object({
     bandwidthBytesPerMs: positive,
     fullBandwidthFromMb: positive,
     serverBandwidthBytesPerMs: positive,
+    serverBurstBandwidthBytesPerMs: positive.optional(),
+    serverBurstCreditBytes: nonNegative.optional(),
     serverOpsPerS: positive,
   }),
   metadata: object({ counter: latency, notify: latency }),

@@ -123,6 +123,15 @@ export const DEFAULT_PLATFORM_MODEL: PlatformModel = deepFreeze({
      * node types" (CacheNodes.SupportedTypes.html).
      */
     serverBandwidthBytesPerMs: M7G_LARGE_BASELINE_BYTES_PER_MS,
+    /** cache.m7g.large burst 12.5 Gbit/s = 1,562,500 bytes/ms, same source ("up to 12.5 Gigabit"). */
+    serverBurstBandwidthBytesPerMs: 1_562_500,
+    /**
+     * Five minutes at the full burst above the baseline: (1,562,500 − 117,125) bytes/ms × 300,000 ms. AWS documents
+     * no pool size; "Amazon EC2 instance network bandwidth" says instances burst on network I/O credits "for a
+     * limited time, typically from 5 to 60 minutes": the low end, an unsourced estimate within it. A single workflow
+     * (seconds, hundreds of MB) never empties it; a sustained load does, and then gets the baseline.
+     */
+    serverBurstCreditBytes: 433_612_500_000,
     /**
      * 100,000 ops/s per single-threaded shard, unsourced estimate of redis-benchmark's order of magnitude (§1c);
      * measured range 30,000 (old nodes) to over 1,000,000 (r7g.4xlarge, AWS Database Blog on ElastiCache 7.1).

@@ -100,8 +100,15 @@ export interface StorageModel {
   readonly bandwidthBytesPerMs: number;
   /** Memory from which a worker gets `bandwidthBytesPerMs`; below it bandwidth scales linearly with memory. */
   readonly fullBandwidthFromMb: number;
-  /** The storage server's network bandwidth, shared by concurrent transfers. */
+  /** The storage server's network bandwidth (its baseline), shared by concurrent transfers. */
   readonly serverBandwidthBytesPerMs: number;
+  /**
+   * The server's network bandwidth while it has network I/O credits (absent: no bursting). Running above the
+   * baseline spends credits, below earns them back; without credits the baseline applies (`shared-link.ts`).
+   */
+  readonly serverBurstBandwidthBytesPerMs?: number;
+  /** The credit pool, in bytes moved above the baseline (full at the start of a simulation). */
+  readonly serverBurstCreditBytes?: number;
   /** Operations per second one storage server handles. */
   readonly serverOpsPerS: number;
 }

@@ -89,7 +89,12 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
     this.#engine = engine;
     this.model = model;
     this.hostCores = model.cpu.hostCores;
-    this.bandwidth = new SharedLink(engine, model.storage.serverBandwidthBytesPerMs);
+    const { serverBurstBandwidthBytesPerMs: burstPerMs, serverBurstCreditBytes: creditBytes } = model.storage;
+    this.bandwidth = new SharedLink(
+      engine,
+      model.storage.serverBandwidthBytesPerMs,
+      burstPerMs !== undefined && creditBytes !== undefined ? { capacityPerMs: burstPerMs, creditAmount: creditBytes } : undefined,
+    );
     this.operations = new SharedLink(engine, model.storage.serverOpsPerS / 1000);
   }
 

@@ -15,6 +15,14 @@ import type { EventOwner, SimEngine } from './engine.js';
  * The whole job (its round trip included) is the fluid: a contended transfer is slowed over its whole duration, not
  * only its bytes. That is conservative for small transfers, which never bind the server anyway.
  *
+ * Bursting (`LinkBurst`): a server may run above its baseline capacity on credits, as EC2 and ElastiCache nodes burst
+ * their network on network I/O credits. While credits remain the capacity is the burst rate; running above the
+ * baseline spends them (at the rate above it), running below earns them back (up to the pool); with none left the
+ * capacity is the baseline. A short workflow runs on the burst rate; a sustained load drains the pool and then gets
+ * the baseline. The credits are brought up to date whenever a job starts or ends, and the capacity follows them from
+ * then on: the drop to the baseline takes effect at the first start or end after the pool ran dry (under load,
+ * within milliseconds), so the link needs no events of its own for it.
+ *
  * A job ends with an event of this link; `owner.linkDone(token, slowed)` is then called. While the link is not
  * contended every job has its own event, pushed when it starts, at `start + aloneMs`: a simulation in which the link
  * never binds carries out the same events in the same order as one without the link. Contended, the link keeps one
@@ -26,6 +34,14 @@ export interface LinkJob<T> {
   /** Told when the job is done; `slowed` when the server's share ever held it below its rate alone. */
   readonly owner: { linkDone(token: T, slowed: boolean): void };
   readonly token: T;
+}
+
+/** Bursting above the baseline on credits (see the module's doc). */
+export interface LinkBurst {
+  /** Capacity while credits remain, amount per ms (one not above the baseline means no bursting). */
+  readonly capacityPerMs: number;
+  /** The credit pool, in amount above the baseline; full at the start. */
+  readonly creditAmount: number;
 }
 
 /** The link's events: a job's own completion (uncontended), or the contended link's next completion. */
@@ -49,8 +65,13 @@ interface ActiveJob extends LinkJob<unknown> {
 /** One shared server resource (see the module's doc). */
 export class SharedLink implements EventOwner<LinkDoneEvent> {
   readonly #engine: SimEngine;
-  /** Capacity, amount per ms. */
+  /** Baseline capacity, amount per ms. */
   readonly capacityPerMs: number;
+  readonly #burst: LinkBurst | undefined;
+  /** Capacity now: the burst rate while credits remain, else the baseline. */
+  #capacity: number;
+  #credits: number;
+  #creditsUpdatedAtMs = 0;
   // Jobs by when they are due, kept only while contended (uncontended, each job has its own event, and a heap of
   // finished jobs would keep every run they belong to alive).
   #jobs = SharedLink.#heap();
@@ -64,10 +85,19 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   #linkVersion = 0;
   #peakActive = 0;
 
-  constructor(engine: SimEngine, capacityPerMs: number) {
+  constructor(engine: SimEngine, capacityPerMs: number, burst?: LinkBurst) {
     if (!(capacityPerMs > 0)) throw new RangeError(`shared link capacity must be > 0 per ms, got ${capacityPerMs}`);
     this.#engine = engine;
     this.capacityPerMs = capacityPerMs;
+    this.#burst = burst && burst.capacityPerMs > capacityPerMs && burst.creditAmount > 0 ? burst : undefined;
+    this.#credits = this.#burst?.creditAmount ?? 0;
+    this.#capacity = this.#burst?.capacityPerMs ?? capacityPerMs;
+  }
+
+  /** Burst credits left (amount above the baseline). */
+  get credits(): number {
+    this.#updateCredits();
+    return this.#credits;
   }
 
   /** Jobs under way now. */
@@ -92,16 +122,17 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
       return;
     }
     this.#advance();
+    this.#updateCredits();
     const active: ActiveJob = { owner: base.owner, token: base.token, aloneRate: amount / aloneMs, finishVirtualMs: this.#virtualMs + aloneMs, seq: this.#seq++, version: 0 };
     this.#active.add(active);
     if (this.#active.size > this.#peakActive) this.#peakActive = this.#active.size;
     this.#aloneSum += active.aloneRate;
-    if (this.#speed === 1 && this.#aloneSum <= this.capacityPerMs) {
+    if (this.#speed === 1 && this.#aloneSum <= this.#capacity) {
       this.#engine.after(aloneMs, { owner: this, job: active, version: 0 });
       return;
     }
-    if (this.#speed === 1) for (const job of this.#active) this.#jobs.push(job);
-    else this.#jobs.push(active);
+    // Already contended: it joins the heap; becoming contended, the reschedule puts every job there.
+    if (this.#speed < 1) this.#jobs.push(active);
     this.#reschedule();
   }
 
@@ -113,12 +144,14 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
       // Superseded, or the link is contended now (its own event, below, ends the job).
       if (event.version !== job.version || this.#speed < 1) return;
       this.#advance();
+      this.#updateCredits();
       // Ended by its first own event: it ran alone all the way.
       this.#end([job], job.version !== 0);
       return;
     }
     if (event.version !== this.#linkVersion) return;
     this.#advance();
+    this.#updateCredits();
     // Every job due now (the first, and any due at the same virtual time), in start order.
     const due: ActiveJob[] = [];
     const tolerance = 1e-9 * Math.max(1, Math.abs(this.#virtualMs));
@@ -140,6 +173,20 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     return new TinyQueue<ActiveJob>([], (a, b) => a.finishVirtualMs - b.finishVirtualMs || a.seq - b.seq);
   }
 
+  /**
+   * Brings the credits up to now at the throughput since the last change (min(Σ rates alone, capacity)); with any
+   * credit the capacity is the burst rate again (the caller reallocates where that matters).
+   */
+  #updateCredits(): void {
+    const burst = this.#burst;
+    if (!burst) return;
+    const now = this.#engine.nowMs;
+    const throughput = Math.min(this.#aloneSum, this.#capacity);
+    this.#credits = Math.min(burst.creditAmount, Math.max(0, this.#credits - (throughput - this.capacityPerMs) * (now - this.#creditsUpdatedAtMs)));
+    this.#creditsUpdatedAtMs = now;
+    this.#capacity = this.#credits > 0 ? burst.capacityPerMs : this.capacityPerMs;
+  }
+
   /** Brings the virtual clock up to now. */
   #advance(): void {
     const now = this.#engine.nowMs;
@@ -150,9 +197,11 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   /** Sets the speed for the jobs under way and the events that follow from it. */
   #reschedule(): void {
     const wasContended = this.#speed < 1;
-    this.#speed = this.#aloneSum > this.capacityPerMs ? this.capacityPerMs / this.#aloneSum : 1;
+    this.#speed = this.#aloneSum > this.#capacity ? this.#capacity / this.#aloneSum : 1;
     this.#linkVersion++;
     if (this.#speed < 1) {
+      // Becoming contended: every job under way goes on the heap (their own events are ignored from now on).
+      if (!wasContended) for (const job of this.#active) this.#jobs.push(job);
       const first = this.#jobs.peek();
       if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, { owner: this, version: this.#linkVersion });
       return;

@@ -119,7 +119,7 @@ describe('load simulation: requests sharing the platform interfere as they shoul
     const { workflow, plan, truth } = oneTask(outputBytes);
     const mix: LoadWorkflow[] = [{ name: 'one', workflow, plan, weight: 1, truth, slaMs: 1e9 }];
     // The server carries exactly one worker's bandwidth.
-    const platform = withOverrides(DEFAULT_PLATFORM_MODEL, { storage: { serverBandwidthBytesPerMs: 10_000 } });
+    const platform = withOverrides(DEFAULT_PLATFORM_MODEL, { storage: { serverBandwidthBytesPerMs: 10_000, serverBurstCreditBytes: 0 } });
     const uploadMs = (arrivals: readonly number[]) => {
       const result = simulateLoad({ platform, mix, arrivals: { kind: 'trace', arrivals: arrivals.map((timeMs) => ({ timeMs, workflow: 'one' })) }, seed: 1, keepRecords: true });
       return result.records!.map((records) => toRun(records).tasks.flatMap((t) => t.uploads.map((u) => u.durationMs))).flat();

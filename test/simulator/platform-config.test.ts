@@ -69,7 +69,7 @@ describe('platformModelFromJson: errors name the file and the field', () => {
     expect(messageOf({ storge: {} })).toMatch(/^platform\.json: field 'storge': unknown field \(known: profile, invoke, startup,/);
     expect(messageOf({ storage: { bandwidthBytesPerMS: 1 } })).toBe(
       "platform.json: field 'storage.bandwidthBytesPerMS': unknown field " +
-        '(known: opLatency, bandwidthBytesPerMs, fullBandwidthFromMb, serverBandwidthBytesPerMs, serverOpsPerS)',
+        '(known: opLatency, bandwidthBytesPerMs, fullBandwidthFromMb, serverBandwidthBytesPerMs, serverBurstBandwidthBytesPerMs, serverBurstCreditBytes, serverOpsPerS)',
     );
     expect(messageOf({ invoke: { dispatch: { meanMs: 3 } } })).toBe(
       "platform.json: field 'invoke.dispatch.meanMs': unknown field (known: medianMs, sigma)",

@@ -14,7 +14,7 @@ import { startProgress } from '../progress.js';
 import { factorsOption, listOption, numberListOption, resourcesOption, seedOption, slaOption, writeJsonOut, writeTextOut } from '../options.js';
 
 /** Offered loads of `bench load` with none given: Poisson arrivals at these rates (req/s), up past saturation of the default mix. */
-export const DEFAULT_LOAD_RATES = [0.25, 0.5, 1, 2, 4] as const;
+export const DEFAULT_LOAD_RATES = [0.5, 1, 2, 4, 8, 16] as const;
 /** Requests per load point by default: enough for a p99 that interpolates between real order statistics, few enough for seconds. */
 export const DEFAULT_LOAD_REQUESTS = 100;
 
