@@ -1,8 +1,8 @@
 import type { TaskRecord, TraceRun } from '../core/trace-records.js';
 import { traceRunTotals } from '../core/trace-totals.js';
 import type { Workflow } from '../core/workflow.js';
-import { billWorkers, type BillingSummary } from './billing.js';
-import { initMs, type PlatformModel } from './platform-model.js';
+import { billRun, type BillingSummary } from './billing.js';
+import type { PlatformModel } from './platform-model.js';
 
 /** The metrics every run reports (see ARCHITECTURE.md, "Metrics every run reports"), computed from its records. */
 export interface RunSummary {
@@ -26,18 +26,12 @@ export interface RunSummary {
 }
 
 /**
- * Summarizes a run from its records. GB-seconds bill each worker from ready to ended, plus INIT for cold starts
- * when the model bills INIT, because trace records do not split a cold start into dispatch and INIT.
+ * Summarizes a run from its records. GB-seconds are the run's one bill (`billRun`): each worker from ready to ended,
+ * plus INIT for cold starts when the model bills INIT, because trace records do not split a cold start into dispatch
+ * and INIT.
  */
 export function summarizeRun(run: TraceRun, workflow: Workflow, model: PlatformModel): RunSummary {
-  const billing = billWorkers(
-    model,
-    run.workers.map((w) => ({
-      resources: w.resources,
-      durationMs: w.endedAtMs - w.readyAtMs,
-      initMs: w.start === 'cold' ? initMs(model) : 0,
-    })),
-  );
+  const billing = billRun(run, model);
   const totals = traceRunTotals(run);
   return {
     runId: run.header.runId,
