@@ -264,7 +264,9 @@ export function simulateLoad(options: LoadOptions): LoadResult {
         }
         case 'sample':
           sample();
-          if (sending || inFlight.size > 0) engine.after(sampleEveryMs, { owner: driver, kind: 'sample' });
+          // Only while something else can still happen: requests that wait forever (a plan whose workers hold every
+          // slot while their producers queue behind them) must not keep the clock running on samples alone.
+          if (engine.pending > 0) engine.after(sampleEveryMs, { owner: driver, kind: 'sample' });
           return;
       }
     },

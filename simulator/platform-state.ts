@@ -233,6 +233,9 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   #tokenDue(key: string): void {
     const bucket = this.#bucket(key);
     bucket.eventQueued = false;
+    // The event was set for when the bucket reaches a whole token; rounding can leave it a hair short, and a delay of
+    // that hair does not move the clock (the event would come back at the same time, forever).
+    if (bucket.tokens < 1 && bucket.tokens > 1 - 1e-9) bucket.tokens = 1;
     // Taken out first: an admitted invocation that finds no token after all queues again behind the others.
     for (const next of bucket.waiting.splice(0)) {
       if (bucket.tokens < 1) bucket.waiting.push(next);
