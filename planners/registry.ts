@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { isModulePath } from '../core/module-path.js';
 import type { Plan } from '../core/plan.js';
 import type { Workflow } from '../core/workflow.js';
 import { OPTIMIZATION_PASSES } from './optimizations/index.js';
@@ -46,10 +47,7 @@ export async function loadPlanner(nameOrPath: string): Promise<Planner> {
   return { description: '', defaultMemoryMb: [2048], ...candidate } as Planner;
 }
 
-/** Whether a planner or pass choice is a module path (contains `/` or `\\`, or ends in `.js`/`.ts` and kin). */
-export function isModulePath(text: string): boolean {
-  return /[\\/]|\.(c|m)?[jt]s$/.test(text);
-}
+export { isModulePath };
 
 /** User passes loaded or registered so far, by name, and by the absolute path they were loaded from. */
 const userPasses = new Map<string, OptimizationPass>();
