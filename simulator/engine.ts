@@ -7,9 +7,12 @@ import { EventQueue } from './event-queue.js';
  * (`EventQueue`), so a simulation is reproducible from its seeds alone, however many runs share the engine.
  */
 
-/** A process that owns events: the engine calls `handle` with each of its events in time order. */
+/**
+ * A process that owns events: the engine calls `handle` with each of its events in time order, and the tag the event
+ * was scheduled with (0 unless given: see `at`).
+ */
 export interface EventOwner<E> {
-  handle(event: E): void;
+  handle(event: E, tag: number): void;
 }
 
 /** An event the engine can dispatch: it carries its owner, which handles events of its own type. */
@@ -40,14 +43,18 @@ export class SimEngine {
     return this.#queue.size;
   }
 
-  /** Schedules `event` at absolute time `atMs` (never before the clock). */
-  at<E>(atMs: number, event: EventOf<E>): void {
-    this.#queue.push(atMs, event);
+  /**
+   * Schedules `event` at absolute time `atMs` (never before the clock). `tag` is handed to the owner with it: one
+   * event object can be scheduled again and again (a task's completion whenever its speed changes, the host's next
+   * completion) with a version as its tag, so the owner tells stale entries apart without a new object per push.
+   */
+  at<E>(atMs: number, event: EventOf<E>, tag = 0): void {
+    this.#queue.push(atMs, event, tag);
   }
 
-  /** Schedules `event` `delayMs` from now. */
-  after<E>(delayMs: number, event: EventOf<E>): void {
-    this.#queue.pushAfter(delayMs, event);
+  /** Schedules `event` `delayMs` from now (`tag` as for `at`). */
+  after<E>(delayMs: number, event: EventOf<E>, tag = 0): void {
+    this.#queue.pushAfter(delayMs, event, tag);
   }
 
   /**
@@ -61,7 +68,7 @@ export class SimEngine {
       const next = queue.pop();
       if (next === undefined) break;
       this.#processed++;
-      (next.owner as EventOwner<OwnedEvent>).handle(next);
+      (next.owner as EventOwner<OwnedEvent>).handle(next, queue.lastTag);
     }
     return this.#processed - start;
   }

@@ -5,19 +5,25 @@
  * only grows, and the heap orders by (timeMs, seq). Object identity never takes part, so a run is reproducible from
  * its seed alone.
  *
- * The heap is kept in parallel arrays (two Float64Arrays for the keys, one array for payloads) rather than one object
- * per event, so pushing and popping millions of events allocates nothing but the occasional array growth. Sifting
- * moves a "hole" instead of swapping, halving the writes.
+ * The heap is kept in parallel arrays (two Float64Arrays for the keys, one for tags, one array for payloads) rather
+ * than one object per event, so pushing and popping millions of events allocates nothing but the occasional array
+ * growth. Sifting moves a "hole" instead of swapping, halving the writes.
+ *
+ * Each entry carries a numeric tag beside its payload (0 unless given), handed back by `lastTag` after the pop: an
+ * owner can push one payload object several times (a task's completion, rescheduled whenever its speed changes) and
+ * tell the current entry from stale ones by a version in the tag, instead of allocating a new event per push.
  */
 export class EventQueue<T> {
   private times: Float64Array;
   // Float64 holds integers exactly up to 2^53, far beyond any run's event count.
   private seqs: Float64Array;
+  private tags: Float64Array;
   private payloads: (T | undefined)[] = [];
   private count = 0;
   private nextSeq = 0;
   private clockMs: number;
   private poppedSeq = -1;
+  private poppedTag = 0;
 
   /**
    * @param startMs virtual time before the first event (the clock never goes below it)
@@ -29,6 +35,7 @@ export class EventQueue<T> {
     this.clockMs = startMs;
     this.times = new Float64Array(capacity);
     this.seqs = new Float64Array(capacity);
+    this.tags = new Float64Array(capacity);
   }
 
   /** The virtual clock: the time of the last popped event (or the start time). */
@@ -50,6 +57,11 @@ export class EventQueue<T> {
     return this.poppedSeq;
   }
 
+  /** Tag of the last popped event (0 before the first pop, and for events pushed without one). */
+  get lastTag(): number {
+    return this.poppedTag;
+  }
+
   /** Events pushed so far (also the sequence number the next push gets). */
   get pushedCount(): number {
     return this.nextSeq;
@@ -57,9 +69,10 @@ export class EventQueue<T> {
 
   /**
    * Schedules `payload` at absolute time `atMs` and returns its sequence number. Scheduling before the clock is a
-   * causality bug in the caller, so it throws rather than reordering the past.
+   * causality bug in the caller, so it throws rather than reordering the past. `tag` comes back as `lastTag` when the
+   * entry is popped.
    */
-  push(atMs: number, payload: T): number {
+  push(atMs: number, payload: T, tag = 0): number {
     // `!(a >= b)` also rejects NaN.
     if (!(atMs >= this.clockMs) || atMs === Infinity) {
       throw new RangeError(`cannot schedule an event at ${atMs} ms: the clock is at ${this.clockMs} ms`);
@@ -68,6 +81,7 @@ export class EventQueue<T> {
     const seq = this.nextSeq++;
     const times = this.times;
     const seqs = this.seqs;
+    const tags = this.tags;
     const payloads = this.payloads;
     let i = this.count++;
     // The new seq is larger than every stored one, so a parent with an equal time stays above it: stop at `<=`.
@@ -77,19 +91,21 @@ export class EventQueue<T> {
       if (parentTime <= atMs) break;
       times[i] = parentTime;
       seqs[i] = seqs[parent]!;
+      tags[i] = tags[parent]!;
       payloads[i] = payloads[parent];
       i = parent;
     }
     times[i] = atMs;
     seqs[i] = seq;
+    tags[i] = tag;
     payloads[i] = payload;
     return seq;
   }
 
   /** Schedules `payload` `delayMs` after the current clock. */
-  pushAfter(delayMs: number, payload: T): number {
+  pushAfter(delayMs: number, payload: T, tag = 0): number {
     if (!(delayMs >= 0)) throw new RangeError(`delayMs must be >= 0, got ${delayMs}`);
-    return this.push(this.clockMs + delayMs, payload);
+    return this.push(this.clockMs + delayMs, payload, tag);
   }
 
   /** Time of the next event, or undefined when the queue is empty. */
@@ -105,15 +121,18 @@ export class EventQueue<T> {
     if (this.count === 0) return undefined;
     const times = this.times;
     const seqs = this.seqs;
+    const tags = this.tags;
     const payloads = this.payloads;
     const top = payloads[0];
     const topTime = times[0]!;
     const topSeq = seqs[0]!;
+    const topTag = tags[0]!;
     const last = --this.count;
     if (last > 0) {
       // Sift the last element down from the root.
       const time = times[last]!;
       const seq = seqs[last]!;
+      const tag = tags[last]!;
       const payload = payloads[last];
       const half = last >> 1; // nodes below `half` have at least a left child
       let i = 0;
@@ -134,17 +153,20 @@ export class EventQueue<T> {
         if (time < childTime || (time === childTime && seq < childSeq)) break;
         times[i] = childTime;
         seqs[i] = childSeq;
+        tags[i] = tags[child]!;
         payloads[i] = payloads[child];
         i = child;
       }
       times[i] = time;
       seqs[i] = seq;
+      tags[i] = tag;
       payloads[i] = payload;
     }
     // Drop the reference so popped payloads can be collected.
     payloads[last] = undefined;
     this.clockMs = topTime;
     this.poppedSeq = topSeq;
+    this.poppedTag = topTag;
     return top;
   }
 
@@ -158,9 +180,12 @@ export class EventQueue<T> {
     const capacity = this.times.length * 2;
     const times = new Float64Array(capacity);
     const seqs = new Float64Array(capacity);
+    const tags = new Float64Array(capacity);
     times.set(this.times);
     seqs.set(this.seqs);
+    tags.set(this.tags);
     this.times = times;
     this.seqs = seqs;
+    this.tags = tags;
   }
 }

@@ -1,4 +1,5 @@
 import TinyQueue from 'tinyqueue';
+import { DispatchQueue, type DispatchQueueOptions, type DispatchView, type WaitingInvocation as DispatchInvocation } from '../core/dispatch/index.js';
 import type { EventOwner, SimEngine } from './engine.js';
 import { isWarm, type PlatformModel } from './platform-model.js';
 import { SharedLink } from './shared-link.js';
@@ -16,9 +17,23 @@ import { SharedLink } from './shared-link.js';
 
 /** An invocation that waits for a concurrency slot, with the run that will carry it out. */
 export interface WaitingInvocation<I> {
-  readonly owner: { admit(invocation: I): void };
+  readonly owner: InvocationOwner<I>;
   readonly invocation: I;
+  /** When it began to wait. */
+  readonly queuedAtMs: number;
 }
+
+/** The run that carries out an invocation once it gets a slot, or fails when the dispatcher refuses it. */
+export interface InvocationOwner<I> {
+  admit(invocation: I): void;
+  refuse?(invocation: I, reason: string): void;
+}
+
+/** Describes a waiting invocation to the dispatch queue, given its queue order. */
+export type DescribeWaiting = (seq: number) => DispatchInvocation;
+
+// SLA outcomes an adaptive strategy's recent attainment is taken over.
+const RECENT_REQUESTS = 50;
 
 /** Work on the shared host: done when the host has given it `aloneMs` of progress. */
 export interface HostWork<J> {
@@ -27,11 +42,13 @@ export interface HostWork<J> {
   readonly job: J;
 }
 
-/** The platform's own event: the first job on the shared host is done, if the host's schedule is still `version`. */
+/**
+ * The platform's own event: the first job on the shared host is done, if the host's schedule is still the version the
+ * event was tagged with. One object, pushed again (with the new version) whenever the schedule changes.
+ */
 export interface HostDoneEvent {
   readonly owner: EventOwner<HostDoneEvent>;
   readonly kind: 'host-done';
-  readonly version: number;
 }
 
 interface QueuedHostWork extends HostWork<unknown> {
@@ -71,6 +88,14 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   // under load thousands wait), compacted when half of it has been read.
   #waiting: WaitingInvocation<unknown>[] = [];
   #waitingHead = 0;
+  // With a dispatch strategy, waiting invocations queue here instead, in the strategy's order (`core/dispatch`).
+  readonly #dispatch: DispatchQueue<WaitingInvocation<unknown>> | undefined;
+  #dispatchSeq = 0;
+  readonly #recentSlaMet: boolean[] = [];
+  #recentSlaMetCount = 0;
+  #recentSlaNext = 0;
+  #refused = 0;
+  #maxSlotWaitMs = 0;
   // Per function (resources): when each idle environment turned idle, in that order (the clock never goes back), so
   // the last is the most recently idle, and when it is past the keep-alive every earlier one is too.
   readonly #idleSinceMs = new Map<string, number[]>();
@@ -84,10 +109,16 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   #hostVirtualMs = 0;
   #hostUpdatedAtMs = 0;
   #hostVersion = 0;
+  readonly #hostDone: HostDoneEvent = { owner: this, kind: 'host-done' };
 
-  constructor(engine: SimEngine, model: PlatformModel) {
+  /**
+   * `dispatch`: a strategy ordering the invocations that wait for a slot (`core/dispatch`); without it they wait
+   * first come, first served. With no contention nothing waits, and every strategy is FIFO.
+   */
+  constructor(engine: SimEngine, model: PlatformModel, dispatch?: DispatchQueueOptions) {
     this.#engine = engine;
     this.model = model;
+    this.#dispatch = dispatch && new DispatchQueue(dispatch);
     this.hostCores = model.cpu.hostCores;
     const { serverBurstBandwidthBytesPerMs: burstPerMs, serverBurstCreditBytes: creditBytes } = model.storage;
     this.bandwidth = new SharedLink(
@@ -110,7 +141,28 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
 
   /** Invocations waiting for a slot now. */
   get waitingInvocations(): number {
-    return this.#waiting.length - this.#waitingHead;
+    return this.#dispatch ? this.#dispatch.size : this.#waiting.length - this.#waitingHead;
+  }
+
+  /** Longest time an invocation waited for a slot so far. */
+  get maxSlotWaitMs(): number {
+    return this.#maxSlotWaitMs;
+  }
+
+  /** Invocations the dispatch strategy refused so far (their requests failed). */
+  get refusedInvocations(): number {
+    return this.#refused;
+  }
+
+  /** A request ended: whether it met its SLA, for strategies that adapt to recent attainment. */
+  recordRequestOutcome(slaMet: boolean): void {
+    if (this.#recentSlaMet.length < RECENT_REQUESTS) this.#recentSlaMet.push(slaMet);
+    else {
+      if (this.#recentSlaMet[this.#recentSlaNext]) this.#recentSlaMetCount--;
+      this.#recentSlaMet[this.#recentSlaNext] = slaMet;
+      this.#recentSlaNext = (this.#recentSlaNext + 1) % RECENT_REQUESTS;
+    }
+    if (slaMet) this.#recentSlaMetCount++;
   }
 
   /** Invocations holding a concurrency slot now. */
@@ -123,10 +175,17 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
     return this.#live < this.model.concurrency.accountLimit;
   }
 
-  /** Queues an invocation until a slot frees; `owner.admit` is called with it then. */
-  wait<I>(owner: { admit(invocation: I): void }, invocation: I): void {
+  /**
+   * Queues an invocation until a slot frees; `owner.admit` is called with it then (or `owner.refuse`, when the
+   * dispatch strategy refuses it). `describe` tells a dispatch strategy what the invocation is; without it (or
+   * without a strategy) the invocation is ordered first come, first served.
+   */
+  wait<I>(owner: InvocationOwner<I>, invocation: I, describe?: DescribeWaiting): void {
     this.#throttled++;
-    this.#waiting.push({ owner, invocation } as WaitingInvocation<unknown>);
+    const waiting = { owner, invocation, queuedAtMs: this.#engine.nowMs } as WaitingInvocation<unknown>;
+    if (!this.#dispatch) return void this.#waiting.push(waiting);
+    const seq = this.#dispatchSeq++;
+    this.#dispatch.push(describe ? describe(seq) : anonymousInvocation(seq, this.#engine.nowMs), waiting);
   }
 
   /**
@@ -156,7 +215,7 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   waitForToken<I>(resources: string, owner: { admit(invocation: I): void }, invocation: I): void {
     this.#throttled++;
     const bucket = this.#bucket(resources);
-    bucket.waiting.push({ owner, invocation } as WaitingInvocation<unknown>);
+    bucket.waiting.push({ owner, invocation, queuedAtMs: this.#engine.nowMs } as WaitingInvocation<unknown>);
     this.#scheduleToken(resources, bucket);
   }
 
@@ -175,14 +234,43 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
    */
   releaseSlot(): void {
     this.#live--;
+    if (this.#dispatch) return this.#dispatchWaiting(this.#dispatch);
     while (this.#waitingHead < this.#waiting.length && this.#live < this.model.concurrency.accountLimit) {
       const next = this.#waiting[this.#waitingHead++]!;
       if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waiting.length) {
         this.#waiting = this.#waiting.slice(this.#waitingHead);
         this.#waitingHead = 0;
       }
+      this.#maxSlotWaitMs = Math.max(this.#maxSlotWaitMs, this.#engine.nowMs - next.queuedAtMs);
       next.owner.admit(next.invocation);
     }
+  }
+
+  #dispatchWaiting(queue: DispatchQueue<WaitingInvocation<unknown>>): void {
+    const view = this.#dispatchView(queue);
+    while (queue.size > 0 && this.#live < this.model.concurrency.accountLimit) {
+      const decision = queue.take(view)!;
+      this.#maxSlotWaitMs = Math.max(this.#maxSlotWaitMs, this.#engine.nowMs - decision.payload.queuedAtMs);
+      if (decision.kind === 'dispatch') decision.payload.owner.admit(decision.payload.invocation);
+      else {
+        this.#refused++;
+        decision.payload.owner.refuse?.(decision.payload.invocation, decision.reason);
+      }
+    }
+  }
+
+  #dispatchView(queue: DispatchQueue<unknown>): DispatchView {
+    return {
+      nowMs: this.#engine.nowMs,
+      get waiting() {
+        return queue.size;
+      },
+      warmAvailable: (resourcesKey) => {
+        const idle = this.#idleSinceMs.get(resourcesKey);
+        return idle !== undefined && idle.length > 0 && isWarm(this.model, idle[idle.length - 1]!, this.#engine.nowMs);
+      },
+      recentSlaAttainment: () => (this.#recentSlaMet.length === 0 ? undefined : this.#recentSlaMetCount / this.#recentSlaMet.length),
+    };
   }
 
   #takeSlot(): void {
@@ -219,9 +307,9 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   }
 
   /** The platform's events: a job on the shared host is done, or a scaling token is due. */
-  handle(event: HostDoneEvent | TokenDueEvent): void {
+  handle(event: HostDoneEvent | TokenDueEvent, tag: number): void {
     if (event.kind === 'token-due') return this.#tokenDue(event.key);
-    if (event.version !== this.#hostVersion) return;
+    if (tag !== this.#hostVersion) return;
     this.#advanceHost();
     const work = this.#hostJobs.pop()!;
     this.#scheduleHost();
@@ -257,6 +345,15 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   #scheduleHost(): void {
     this.#hostVersion++;
     const next = this.#hostJobs.peek();
-    if (next) this.#engine.after(Math.max(0, next.doneAtVirtualMs - this.#hostVirtualMs) / this.#hostRate(), { owner: this, kind: 'host-done', version: this.#hostVersion });
+    if (next) this.#engine.after(Math.max(0, next.doneAtVirtualMs - this.#hostVirtualMs) / this.#hostRate(), this.#hostDone, this.#hostVersion);
   }
+}
+
+/** A waiting invocation no run described (a caller without dispatch information): every strategy key is its queue time. */
+function anonymousInvocation(seq: number, nowMs: number): DispatchInvocation {
+  return {
+    seq, requestId: `anonymous-${seq}`, workflow: '', taskIds: [], resourcesKey: '', memoryMb: 0, requestArrivalMs: nowMs, queuedAtMs: nowMs,
+    priorityClass: 0, deadlineMs: nowMs, predictedExecMs: nowMs, predictedRemainingPathMs: 0, predictedRemainingWorkMs: nowMs,
+    predictedColdGbSeconds: nowMs, predictedWarmGbSeconds: nowMs,
+  };
 }

@@ -1,7 +1,7 @@
 import type { ResourceConfig } from '../core/resources.js';
 import type { WorkerState } from '../core/scheduler/index.js';
 import type { RoundTripRecord, TransferRecord } from '../core/trace-records.js';
-import type { RunEvent } from './workflow-run.js';
+import type { RunEvent } from './run-event.js';
 
 /** What a run keeps while it goes: its worker instances, their tasks' progress and executions (shared by the run and the record builder). */
 
@@ -82,6 +82,8 @@ export interface Execution {
   /** Bumped on every reschedule; a completion event with an older version is stale. */
   version: number;
   readonly outputBytes: number;
+  /** Its completion event, made when first scheduled and pushed again (tagged with `version`) on every reschedule. */
+  finishEvent: RunEvent | undefined;
 }
 
 /** A task attempt that failed: its time was spent, its output discarded. */

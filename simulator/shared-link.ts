@@ -29,11 +29,10 @@ import type { EventOwner, SimEngine } from './engine.js';
  * event, for the job due first.
  */
 
-/** A job on the link: who hears when it is done, and what it tells them. */
-export interface LinkJob<T> {
+/** Who hears when a job on the link is done, and is told the job's token then. */
+export interface LinkOwner<T> {
   /** Told when the job is done; `slowed` when the server's share ever held it below its rate alone. */
-  readonly owner: { linkDone(token: T, slowed: boolean): void };
-  readonly token: T;
+  linkDone(token: T, slowed: boolean): void;
 }
 
 /** Bursting above the baseline on credits (see the module's doc). */
@@ -44,23 +43,33 @@ export interface LinkBurst {
   readonly creditAmount: number;
 }
 
-/** The link's events: a job's own completion (uncontended), or the contended link's next completion. */
-export interface LinkDoneEvent {
-  readonly owner: EventOwner<LinkDoneEvent>;
-  /** The job, for a job's own event; absent for the contended link's event. */
-  readonly job?: ActiveJob;
-  readonly version: number;
+/**
+ * A job under way, and its own event on the engine (the owner of the event is the link): one object per job, pushed
+ * again with its `version` as the tag when its completion moves, so a transfer costs the link one allocation. The
+ * contended link's single event is one more object of this class (`#linkEvent`), so the link's handler sees one shape.
+ */
+class ActiveJob {
+  /** Version of the job's own event; an event whose tag differs was superseded. */
+  version = 0;
+  constructor(
+    /** The engine hands the job's events to the link. */
+    readonly owner: SharedLink,
+    readonly target: LinkOwner<unknown> | undefined,
+    readonly token: unknown,
+    /** Rate alone (amount per ms). */
+    readonly aloneRate: number,
+    /** The virtual time (ms of progress alone) at which the job is done. */
+    readonly finishVirtualMs: number,
+    /** Start order, breaking ties between jobs due at the same virtual time; -1 for a job that does not load the link. */
+    readonly seq: number,
+  ) {}
 }
 
-interface ActiveJob extends LinkJob<unknown> {
-  /** Rate alone (amount per ms). */
-  readonly aloneRate: number;
-  /** The virtual time (ms of progress alone) at which the job is done. */
-  readonly finishVirtualMs: number;
-  readonly seq: number;
-  /** Version of the job's own event; a mismatch means it was superseded. */
-  version: number;
-}
+/** The link's events (see `ActiveJob`). */
+export type LinkDoneEvent = ActiveJob;
+
+/** The tag of the event of a job that does not load the link (no amount or no time): it just ends. */
+const FREE_JOB = -1;
 
 /** One shared server resource (see the module's doc). */
 export class SharedLink implements EventOwner<LinkDoneEvent> {
@@ -84,6 +93,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   #updatedAtMs = 0;
   #linkVersion = 0;
   #peakActive = 0;
+  readonly #linkEvent: ActiveJob = new ActiveJob(this, undefined, undefined, 0, 0, -1);
 
   constructor(engine: SimEngine, capacityPerMs: number, burst?: LinkBurst) {
     if (!(capacityPerMs > 0)) throw new RangeError(`shared link capacity must be > 0 per ms, got ${capacityPerMs}`);
@@ -114,21 +124,20 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
    * Starts a job moving `amount` that alone would take `aloneMs`. A job of no amount or no time does not load the
    * server: it ends after `aloneMs` as it would alone.
    */
-  start<T>(job: LinkJob<T>, amount: number, aloneMs: number): void {
-    const base = job as LinkJob<unknown>;
+  start<T>(owner: LinkOwner<T>, token: T, amount: number, aloneMs: number): void {
+    const target = owner as LinkOwner<unknown>;
     if (!(amount > 0) || !(aloneMs > 0)) {
-      const free: ActiveJob = { owner: base.owner, token: base.token, aloneRate: 0, finishVirtualMs: 0, seq: -1, version: -1 };
-      this.#engine.after(aloneMs, { owner: this, job: free, version: -1 });
+      this.#engine.after(aloneMs, new ActiveJob(this, target, token, 0, 0, -1), FREE_JOB);
       return;
     }
     this.#advance();
     this.#updateCredits();
-    const active: ActiveJob = { owner: base.owner, token: base.token, aloneRate: amount / aloneMs, finishVirtualMs: this.#virtualMs + aloneMs, seq: this.#seq++, version: 0 };
+    const active = new ActiveJob(this, target, token, amount / aloneMs, this.#virtualMs + aloneMs, this.#seq++);
     this.#active.add(active);
     if (this.#active.size > this.#peakActive) this.#peakActive = this.#active.size;
     this.#aloneSum += active.aloneRate;
     if (this.#speed === 1 && this.#aloneSum <= this.#capacity) {
-      this.#engine.after(aloneMs, { owner: this, job: active, version: 0 });
+      this.#engine.after(aloneMs, active, 0);
       return;
     }
     // Already contended: it joins the heap; becoming contended, the reschedule puts every job there.
@@ -136,20 +145,19 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     this.#reschedule();
   }
 
-  /** The link's events. */
-  handle(event: LinkDoneEvent): void {
-    const { job } = event;
-    if (job !== undefined) {
-      if (event.version === -1) return job.owner.linkDone(job.token, false);
+  /** The link's events: a job's own (tagged with its version, or `FREE_JOB`), or the contended link's (`#linkEvent`). */
+  handle(job: LinkDoneEvent, tag: number): void {
+    if (job !== this.#linkEvent) {
+      if (tag === FREE_JOB) return job.target!.linkDone(job.token, false);
       // Superseded, or the link is contended now (its own event, below, ends the job).
-      if (event.version !== job.version || this.#speed < 1) return;
+      if (tag !== job.version || this.#speed < 1) return;
       this.#advance();
       this.#updateCredits();
       // Ended by its first own event: it ran alone all the way.
       this.#end([job], job.version !== 0);
       return;
     }
-    if (event.version !== this.#linkVersion) return;
+    if (tag !== this.#linkVersion) return;
     this.#advance();
     this.#updateCredits();
     // Every job due now (the first, and any due at the same virtual time), in start order.
@@ -166,7 +174,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     }
     if (this.#active.size === 0) this.#aloneSum = 0; // no float drift carried across idle periods
     this.#reschedule();
-    for (const job of jobs) job.owner.linkDone(job.token, slowed);
+    for (const job of jobs) job.target!.linkDone(job.token, slowed);
   }
 
   static #heap(): TinyQueue<ActiveJob> {
@@ -203,7 +211,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
       // Becoming contended: every job under way goes on the heap (their own events are ignored from now on).
       if (!wasContended) for (const job of this.#active) this.#jobs.push(job);
       const first = this.#jobs.peek();
-      if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, { owner: this, version: this.#linkVersion });
+      if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, this.#linkEvent, this.#linkVersion);
       return;
     }
     if (!wasContended) return;
@@ -211,7 +219,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     this.#jobs = SharedLink.#heap();
     for (const job of this.#active) {
       job.version++;
-      this.#engine.after(Math.max(0, job.finishVirtualMs - this.#virtualMs), { owner: this, job, version: job.version });
+      this.#engine.after(Math.max(0, job.finishVirtualMs - this.#virtualMs), job, job.version);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { waitingInvocation, type DispatchBelief } from '../core/dispatch/index.js';
 import type { Plan } from '../core/plan.js';
 import { rngFor, type Rng } from '../core/random.js';
 import { resourceKey, type ResourceConfig } from '../core/resources.js';
@@ -17,6 +18,7 @@ import type { EventOwner, SimEngine } from './engine.js';
 import { billWorkers } from './billing.js';
 import { counterMs, effectiveVcpus, initMs, notifyMs, retryDelayMs, storageOpMs } from './platform-model.js';
 import type { PlatformState } from './platform-state.js';
+import { RunEvent } from './run-event.js';
 import { buildRecords, toRun } from './run-records.js';
 import { r3, type Execution, type FailedAttempt, type Instance, type ReplyRecord, type RunOutcome, type TaskProgress } from './run-state.js';
 import { summarizeRun } from './run-summary.js';
@@ -48,10 +50,14 @@ export interface WorkflowRun extends EventOwner<RunEvent> {
   result(): Omit<SimulationResult, 'events'>;
   /** The platform admits an invocation that waited for a concurrency slot. */
   admit(invocation: PendingInvocation): void;
+  /** The platform's dispatch strategy refused an invocation that waited: the request fails. */
+  refuse(invocation: PendingInvocation, reason: string): void;
   /** The platform's shared host finished a job of this run. */
   hostWorkDone(job: RunHostJob): void;
   /** The storage server finished a transfer or operation of this run: its reply is delivered now. */
   linkDone(reply: RunEvent, slowed: boolean): void;
+  /** The run's events on the engine (`tag`: an execution's version for its completion, else 0). */
+  handle(event: RunEvent, tag: number): void;
   /** Usage so far, billed as the run's summary bills it (without building records). */
   usage(): RunUsage;
 }
@@ -83,6 +89,21 @@ export interface RunHooks {
    * it: it is immutable, so the many requests of one plan in a load simulation share one.
    */
   readonly context?: SchedulerContext;
+  /**
+   * What a dispatch queue may know of this run's invocations that wait for a slot (load experiments with a dispatch
+   * strategy): the request and the dispatcher's belief of its plan. Without it the platform's queue is FIFO.
+   */
+  readonly dispatch?: RunDispatchInfo;
+}
+
+/** A request as a dispatcher sees it (`RunHooks.dispatch`). */
+export interface RunDispatchInfo {
+  readonly requestId: string;
+  readonly workflow: string;
+  readonly arrivalMs: number;
+  readonly priorityClass: number;
+  readonly slaMs: number;
+  readonly belief: DispatchBelief;
 }
 
 /** An invocation as a run asks the platform for it. */
@@ -103,33 +124,7 @@ export type RunHostJob =
 /** Handlers of every command kind, each given the command narrowed to its kind. */
 type CommandHandlers<I> = { readonly [K in Command['kind']]: (instance: I, command: Extract<Command, { kind: K }>) => void };
 
-/** The events a run owns on the engine (each carries `owner`, the run). */
-type RunEventBody =
-  | {
-      readonly kind: 'deliver';
-      readonly instance: Instance;
-      /** The reply's record on a worker that handles replies as they come: set to its real duration when slowed. */
-      readonly transfer?: ReplyRecord;
-      /** What the worker steps when it handles the reply; absent for a reply that is only recorded (a publish's). */
-      readonly event?: () => WorkerEvent;
-      readonly record?: ReplyRecord;
-    }
-  | { readonly kind: 'exec-finished'; readonly execution: Execution; readonly version: number }
-  | { readonly kind: 'start-instance'; readonly instance: Instance; readonly taskIds: readonly string[] }
-  /** A single-threaded worker's thread may take its next queued task. */
-  | { readonly kind: 'thread-free'; readonly instance: Instance }
-  | {
-      readonly kind: 'retry-invoke';
-      readonly plannedWorkerId: string | null;
-      readonly resources: ResourceConfig;
-      readonly taskIds: readonly string[];
-      readonly preWarm: boolean;
-      readonly attempt: number;
-    }
-  | { readonly kind: 'retry-exec'; readonly instance: Instance; readonly taskId: string; readonly attempt: number };
-
-/** An event of a run on the engine. */
-export type RunEvent = RunEventBody & { readonly owner: WorkflowRun };
+export { RunEvent } from './run-event.js';
 
 /**
  * Creates a run of `plan` on `engine` and `platformState`. Its random streams derive from `options.seed` by name
@@ -168,10 +163,30 @@ export function createWorkflowRun(
   const execStart = new Map<string, number>();
   let completedAtMs: number | undefined;
   const failedAttempts: FailedAttempt[] = [];
+  const { dispatch } = hooks;
+  // Predicted execution of the tasks completed so far, for a dispatcher's remaining-work order.
+  let completedWorkMs = 0;
+  // Built only when the platform's queue asks (a dispatch strategy other than FIFO is set and the account is full).
+  const describeWaiting = (info: RunDispatchInfo, resources: ResourceConfig, taskIds: readonly string[]) => (seq: number) =>
+    waitingInvocation(info.belief, {
+      seq,
+      requestId: info.requestId,
+      workflow: info.workflow,
+      taskIds,
+      resources,
+      resourcesKey: resourceKey(resources),
+      requestArrivalMs: info.arrivalMs,
+      queuedAtMs: engine.nowMs,
+      priorityClass: info.priorityClass,
+      slaMs: info.slaMs,
+      completedWorkMs,
+    });
 
   const singleThread = platform.cpu.singleThreadedWorker === true;
-  const deliver = (instance: Instance, delayMs: number, event: () => WorkerEvent, record?: ReplyRecord) =>
-    events.after(delayMs, record && singleThread ? { owner: run, kind: 'deliver', instance, event, record } : { owner: run, kind: 'deliver', instance, event });
+  // A reply known when sent (a notification, dup savings, a subscription's acknowledgement).
+  const deliver = (instance: Instance, delayMs: number, reply: WorkerEvent) => events.after(delayMs, RunEvent.deliver(run, instance, reply, undefined, undefined, undefined));
+  // A reply made when it arrives (`answerOnArrival`): what the store holds then.
+  const deliverAnswer = (instance: Instance, delayMs: number, command: Command) => events.after(delayMs, RunEvent.deliver(run, instance, undefined, command, undefined, undefined));
 
   const progress = (instance: Instance, taskId: string): TaskProgress => {
     let p = instance.tasks.get(taskId);
@@ -199,7 +214,7 @@ export function createWorkflowRun(
     // Beyond the account's limit an invocation waits for a slot, first come first served across every run on the
     // platform (Lambda's async queue retries throttled events; FIFO is its simplest faithful reading).
     if (!platformState.hasFreeSlot()) {
-      platformState.wait<PendingInvocation>(run, { plannedWorkerId, resources, taskIds, preWarm, attempt });
+      platformState.wait<PendingInvocation>(run, { plannedWorkerId, resources, taskIds, preWarm, attempt }, dispatch && describeWaiting(dispatch, resources, taskIds));
       return;
     }
     // A worker failure is modelled as the invocation failing before its handler runs (INIT crash, platform error):
@@ -213,7 +228,7 @@ export function createWorkflowRun(
         return;
       }
       retries++;
-      events.after(delayMs, { owner: run, kind: 'retry-invoke', plannedWorkerId, resources, taskIds, preWarm, attempt: attempt + 1 });
+      events.after(delayMs, RunEvent.retryInvoke(run, { plannedWorkerId, resources, taskIds, preWarm, attempt: attempt + 1 }));
       return;
     }
     const start = platformState.startInvocation(resourceKey(resources));
@@ -247,7 +262,7 @@ export function createWorkflowRun(
     instances.push(instance);
     liveInstances++;
     // On a shared host `startupMs` is its time alone; it is ready when the host has given it that much.
-    if (hostCores === undefined) events.after(startupMs, { owner: run, kind: 'start-instance', instance, taskIds });
+    if (hostCores === undefined) events.after(startupMs, RunEvent.startInstance(run, instance, taskIds));
     else platformState.addHostWork({ owner: run, job: { kind: 'startup', instance, taskIds } }, startupMs);
   };
 
@@ -270,7 +285,7 @@ export function createWorkflowRun(
   const recordPublish = (instance: Instance, taskId: string | undefined) => {
     const durationMs = notifyMs(platform, publishRng);
     const record = recordRoundTrip(instance, 'publish', taskId, durationMs);
-    if (record && singleThread) events.after(durationMs, { owner: run, kind: 'deliver', instance, record });
+    if (record && singleThread) events.after(durationMs, RunEvent.deliver(run, instance, undefined, undefined, record, undefined));
   };
 
   // Completes a reply's record when the worker handles it, as the runtime records it (`threadBusyMs`).
@@ -283,9 +298,13 @@ export function createWorkflowRun(
 
   // Transfers and storage operations go through the shared storage server: the reply comes when the server has moved
   // it (exactly `aloneMs` when the server is not the bottleneck).
-  const viaServer = (link: 'bandwidth' | 'operations', amount: number, instance: Instance, aloneMs: number, event: () => WorkerEvent, record?: ReplyRecord) =>
+  // The reply answers `command` on arrival (`answerOnArrival`); `sizeBytes` is what a download brings.
+  const viaServer = (link: 'bandwidth' | 'operations', amount: number, instance: Instance, aloneMs: number, command: Command, record?: ReplyRecord, sizeBytes = 0) =>
     platformState[link].start<RunEvent>(
-      { owner: run, token: record && singleThread ? { owner: run, kind: 'deliver', instance, event, record } : { owner: run, kind: 'deliver', instance, event, ...(record ? { transfer: record } : {}) } },
+      run,
+      record && singleThread
+        ? RunEvent.deliver(run, instance, undefined, command, record, undefined, sizeBytes)
+        : RunEvent.deliver(run, instance, undefined, command, undefined, record, sizeBytes),
       amount,
       aloneMs,
     );
@@ -300,7 +319,7 @@ export function createWorkflowRun(
   const publish = (map: Map<string, Instance[]>, taskId: string, event: WorkerEvent) => {
     // Only workers subscribed now hear it (pub/sub is fire-and-forget); delivery takes one notification latency.
     for (const subscriber of map.get(taskId) ?? []) {
-      if (!subscriber.stopped) deliver(subscriber, notifyMs(platform, notifyRng), () => event);
+      if (!subscriber.stopped) deliver(subscriber, notifyMs(platform, notifyRng), event);
     }
   };
 
@@ -310,6 +329,8 @@ export function createWorkflowRun(
     const shared = Math.min(1, instance.resources.vCpus / Math.max(1, instance.running.size));
     return Math.min(shared, alone) / alone;
   };
+  // An execution's completion event: one per execution, pushed again (tagged with its version) at every reschedule.
+  const finishEventOf = (execution: Execution): RunEvent => (execution.finishEvent ??= RunEvent.execFinished(run, execution));
   const rescheduleRunning = (instance: Instance, before: number) => {
     const now = engine.nowMs;
     const after = speedFactor(instance);
@@ -317,7 +338,7 @@ export function createWorkflowRun(
       execution.remainingAloneMs -= (now - execution.lastUpdateMs) * before;
       execution.lastUpdateMs = now;
       execution.version++;
-      events.at(now + Math.max(0, execution.remainingAloneMs) / after, { owner: run, kind: 'exec-finished', execution, version: execution.version });
+      events.at(now + Math.max(0, execution.remainingAloneMs) / after, finishEventOf(execution), execution.version);
     }
   };
 
@@ -331,7 +352,7 @@ export function createWorkflowRun(
   const wakeThread = (instance: Instance) => {
     if (instance.runningTask || instance.threadWakeQueued || instance.pendingTasks.length === 0) return;
     instance.threadWakeQueued = true;
-    events.after(0, { owner: run, kind: 'thread-free', instance });
+    events.after(0, RunEvent.threadFree(run, instance));
   };
 
   const beginExecution = (instance: Instance, taskId: string, attempt: number) => {
@@ -350,7 +371,7 @@ export function createWorkflowRun(
     const p = progress(instance, taskId);
     p.inputBytes = inputBytes;
     p.attempt = attempt;
-    const execution: Execution = { instance, taskId, startMs: now, remainingAloneMs: aloneMs, lastUpdateMs: now, version: 0, outputBytes };
+    const execution: Execution = { instance, taskId, startMs: now, remainingAloneMs: aloneMs, lastUpdateMs: now, version: 0, outputBytes, finishEvent: undefined };
     if (singleThread) instance.runningTask = execution;
     // On a shared host (single-threaded workers only, see `cpu.hostCores`) the host's share sets its speed.
     if (hostCores !== undefined) {
@@ -358,7 +379,7 @@ export function createWorkflowRun(
       return addHostJob({ kind: 'exec', execution }, aloneMs);
     }
     // One thread: the task runs alone, at full speed.
-    if (singleThread) return void events.at(now + aloneMs, { owner: run, kind: 'exec-finished', execution, version: 0 });
+    if (singleThread) return void events.at(now + aloneMs, finishEventOf(execution), 0);
     const before = speedFactor(instance);
     instance.running.add(execution);
     rescheduleRunning(instance, before);
@@ -386,9 +407,10 @@ export function createWorkflowRun(
       if (delayMs === undefined) failRun(`task '${execution.taskId}' failed ${p.attempt} times`);
       else {
         retries++;
-        events.after(delayMs, { owner: run, kind: 'retry-exec', instance, taskId: execution.taskId, attempt: p.attempt + 1 });
+        events.after(delayMs, RunEvent.retryExec(run, instance, execution.taskId, p.attempt + 1));
       }
     } else {
+      if (dispatch && p.execEndMs === undefined) completedWorkMs += dispatch.belief.execMs.get(execution.taskId) ?? 0;
       p.execMs = now - execution.startMs;
       p.execEndMs = now;
       p.endMs = Math.max(p.endMs, now);
@@ -405,14 +427,10 @@ export function createWorkflowRun(
     'subscribe': (instance, command) => {
       subscribe(readySubs, command.readyTaskIds, instance);
       subscribe(completedSubs, command.completedTaskIds, instance);
-      deliver(instance, notifyMs(platform, notifyRng), () => ({ kind: 'subscribed' }));
+      deliver(instance, notifyMs(platform, notifyRng), { kind: 'subscribed' });
     },
     'probe-outputs': (instance, command) => {
-      viaServer('operations', 1, instance, storageOpMs(platform, storageRng), () => ({
-        kind: 'outputs-probed',
-        existing: command.taskIds.filter((t) => storage.has(t)),
-        readyTaskIds: command.readyTaskIds.filter((t) => readyRecords.has(t)),
-      }));
+      viaServer('operations', 1, instance, storageOpMs(platform, storageRng), command);
     },
     'download': (instance, command) => {
       const now = engine.nowMs;
@@ -421,17 +439,7 @@ export function createWorkflowRun(
       const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
       const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
       progress(instance, command.forTaskId).downloads.push(record);
-      viaServer(
-        'bandwidth',
-        sizeBytes,
-        instance,
-        durationMs,
-        () => {
-          instance.held.set(command.taskId, sizeBytes);
-          return { kind: 'download-done', taskId: command.taskId };
-        },
-        record,
-      );
+      viaServer('bandwidth', sizeBytes, instance, durationMs, command, record, sizeBytes);
     },
     'download-static': (instance, command) => {
       const now = engine.nowMs;
@@ -439,7 +447,7 @@ export function createWorkflowRun(
       const durationMs = durations.transferMs('download', sizeBytes, instance.resources);
       const record: TransferRecord = { key: `static/${command.taskId}`, sizeBytes, startMs: now, durationMs };
       progress(instance, command.taskId).downloads.push(record);
-      viaServer('bandwidth', sizeBytes, instance, durationMs, () => ({ kind: 'static-download-done', taskId: command.taskId }), record);
+      viaServer('bandwidth', sizeBytes, instance, durationMs, command, record);
     },
     'execute': (instance, command) => {
       const now = engine.nowMs;
@@ -453,52 +461,18 @@ export function createWorkflowRun(
       const record: TransferRecord = { key: command.taskId, sizeBytes: command.outputBytes, startMs: now, durationMs };
       p.uploads.push(record);
       p.endMs = Math.max(p.endMs, now + durationMs);
-      viaServer(
-        'bandwidth',
-        command.outputBytes,
-        instance,
-        durationMs,
-        () => {
-          storage.set(command.taskId, command.outputBytes);
-          p.endMs = Math.max(p.endMs, engine.nowMs);
-          return { kind: 'upload-done', taskId: command.taskId };
-        },
-        record,
-      );
+      viaServer('bandwidth', command.outputBytes, instance, durationMs, command, record);
     },
     'increment-counter': (instance, command) => {
       const durationMs = counterMs(platform, counterRng);
       const record = recordRoundTrip(instance, 'counter', command.byTaskId, durationMs);
       // The increment lands at the store when the answer arrives: the earlier arrival sees the smaller value.
-      viaServer(
-        'operations',
-        1,
-        instance,
-        durationMs,
-        () => {
-          const key = counterKey(command.counter);
-          const value = (counters.get(key) ?? 0) + 1;
-          counters.set(key, value);
-          return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
-        },
-        record,
-      );
+      viaServer('operations', 1, instance, durationMs, command, record);
     },
     'read-counter': (instance, command) => {
       const durationMs = counterMs(platform, counterRng);
       const record = recordRoundTrip(instance, 'counter', undefined, durationMs);
-      viaServer(
-        'operations',
-        1,
-        instance,
-        durationMs,
-        () => ({
-          kind: 'counter-read',
-          counter: command.counter,
-          value: counters.get(counterKey(command.counter)) ?? 0,
-        }),
-        record,
-      );
+      viaServer('operations', 1, instance, durationMs, command, record);
     },
     'publish-task-completed': (instance, command) => {
       recordPublish(instance, command.taskId);
@@ -513,10 +487,7 @@ export function createWorkflowRun(
       invoke(command.workerId, command.resources, command.taskIds, false);
     },
     'pre-warm': (instance, command) => {
-      deliver(instance, command.delayMs, () => {
-        invoke(null, command.resources, [], true);
-        return { kind: 'pre-warm-done' };
-      });
+      deliverAnswer(instance, command.delayMs, command);
     },
     'estimate-dup-savings': (instance, command) => {
       const now = engine.nowMs;
@@ -530,7 +501,7 @@ export function createWorkflowRun(
           originalExecStartMs: execStart.get(candidateId),
         }),
       }));
-      deliver(instance, 0, () => ({ kind: 'dup-savings', taskId: command.taskId, savings }));
+      deliver(instance, 0, { kind: 'dup-savings', taskId: command.taskId, savings });
     },
     'store-final-output': (instance, command) => {
       const now = engine.nowMs;
@@ -540,17 +511,7 @@ export function createWorkflowRun(
       const record: TransferRecord = { key: command.taskId, sizeBytes, startMs: now, durationMs };
       p.uploads.push(record);
       p.endMs = Math.max(p.endMs, now + durationMs);
-      viaServer(
-        'bandwidth',
-        sizeBytes,
-        instance,
-        durationMs,
-        () => {
-          p.endMs = Math.max(p.endMs, engine.nowMs);
-          return { kind: 'final-output-stored', taskId: command.taskId };
-        },
-        record,
-      );
+      viaServer('bandwidth', sizeBytes, instance, durationMs, command, record);
     },
     'publish-workflow-completed': (_instance, _command) => {
       if (completedAtMs !== undefined) return;
@@ -576,6 +537,53 @@ export function createWorkflowRun(
     'discard-output': () => undefined,
   };
   const carryOut = (instance: Instance, command: Command) => (handlers[command.kind] as (instance: Instance, command: Command) => void)(instance, command);
+
+  /**
+   * The answer to `command` when its reply reaches a live worker, made from the store as it is then (and what the
+   * arrival does to it: an upload lands, a counter increments). `sizeBytes` is what a download brings. Only commands
+   * whose reply is made on arrival come here; the rest are answered when sent, or not at all.
+   */
+  const answerOnArrival = (instance: Instance, command: Command, sizeBytes: number): WorkerEvent => {
+    const now = engine.nowMs;
+    switch (command.kind) {
+      case 'probe-outputs':
+        return {
+          kind: 'outputs-probed',
+          existing: command.taskIds.filter((t) => storage.has(t)),
+          readyTaskIds: command.readyTaskIds.filter((t) => readyRecords.has(t)),
+        };
+      case 'download':
+        instance.held.set(command.taskId, sizeBytes);
+        return { kind: 'download-done', taskId: command.taskId };
+      case 'download-static':
+        return { kind: 'static-download-done', taskId: command.taskId };
+      case 'upload': {
+        storage.set(command.taskId, command.outputBytes);
+        const p = instance.tasks.get(command.taskId)!;
+        p.endMs = Math.max(p.endMs, now);
+        return { kind: 'upload-done', taskId: command.taskId };
+      }
+      case 'store-final-output': {
+        const p = instance.tasks.get(command.taskId)!;
+        p.endMs = Math.max(p.endMs, now);
+        return { kind: 'final-output-stored', taskId: command.taskId };
+      }
+      case 'increment-counter': {
+        const key = counterKey(command.counter);
+        const value = (counters.get(key) ?? 0) + 1;
+        counters.set(key, value);
+        return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
+      }
+      case 'read-counter':
+        return { kind: 'counter-read', counter: command.counter, value: counters.get(counterKey(command.counter)) ?? 0 };
+      case 'pre-warm':
+        // The pre-warm invocation goes out when its delay is over, from the worker that asked for it.
+        invoke(null, command.resources, [], true);
+        return { kind: 'pre-warm-done' };
+      default:
+        throw new Error(`simulator: no answer on arrival for '${command.kind}'`);
+    }
+  };
 
   // Without a planner's estimate, a duplicate saves the original's remaining expected time plus moving its output,
   // minus moving the duplicate's inputs.
@@ -606,11 +614,11 @@ export function createWorkflowRun(
     }
   };
 
-  const handle = (next: RunEvent) => {
+  const handle = (next: RunEvent, tag: number) => {
     if (failedAtMs !== undefined) return;
     switch (next.kind) {
       case 'start-instance':
-        stepInstance(next.instance, { kind: 'invoked', taskIds: next.taskIds, preWarm: next.instance.preWarm });
+        stepInstance(next.instance, { kind: 'invoked', taskIds: next.taskIds!, preWarm: next.instance.preWarm });
         return;
       case 'thread-free': {
         const { instance } = next;
@@ -620,26 +628,32 @@ export function createWorkflowRun(
         return;
       }
       case 'deliver': {
-        const { instance, event, record } = next;
+        const { instance, record } = next;
         if (instance.runningTask && !instance.stopped) {
           // A reply arriving while the worker's one thread runs a task's code is handled when that task ends.
           instance.heldReplies.push(next);
           return;
         }
         if (record) completeRecord(instance, record);
-        if (instance.stopped || !event) return; // a notification to a worker that has shut down is dropped
-        stepInstance(instance, event());
+        if (instance.stopped) return; // a notification to a worker that has shut down is dropped
+        const command = next.command;
+        const event = next.reply ?? (command !== undefined ? answerOnArrival(instance, command, next.sizeBytes) : undefined);
+        if (event !== undefined) stepInstance(instance, event);
         return;
       }
-      case 'exec-finished':
-        if (next.version === next.execution.version) finishExecution(next.execution);
+      case 'exec-finished': {
+        const execution = next.execution!;
+        if (tag === execution.version) finishExecution(execution);
         return;
+      }
       case 'retry-exec':
-        startExecution(next.instance, next.taskId, next.attempt);
+        startExecution(next.instance, next.taskId!, next.attempt);
         return;
-      case 'retry-invoke':
-        invoke(next.plannedWorkerId, next.resources, next.taskIds, next.preWarm, next.attempt);
+      case 'retry-invoke': {
+        const invocation = next.invocation!;
+        invoke(invocation.plannedWorkerId, invocation.resources, invocation.taskIds, invocation.preWarm, invocation.attempt);
         return;
+      }
     }
   };
 
@@ -656,6 +670,9 @@ export function createWorkflowRun(
       if (failedAtMs !== undefined) return;
       invoke(invocation.plannedWorkerId, invocation.resources, invocation.taskIds, invocation.preWarm, invocation.attempt);
     },
+    refuse(invocation, reason) {
+      failRun(`the dispatcher refused the invocation of worker ${invocation.plannedWorkerId ?? 'flexible'} for ${invocation.taskIds.join(', ') || 'a pre-warm'}: ${reason}`);
+    },
     hostWorkDone(job) {
       if (failedAtMs !== undefined) return;
       if (job.kind === 'exec') finishExecution(job.execution);
@@ -670,8 +687,8 @@ export function createWorkflowRun(
     linkDone(reply, slowed) {
       // A reply the server slowed down: its record says how long it really took (on a single-threaded worker the
       // record is completed when the reply is handled).
-      if (slowed && reply.kind === 'deliver' && reply.transfer) reply.transfer.durationMs = r3(engine.nowMs - reply.transfer.startMs);
-      handle(reply);
+      if (slowed && reply.transfer) reply.transfer.durationMs = r3(engine.nowMs - reply.transfer.startMs);
+      handle(reply, 0);
     },
     usage() {
       let coldStarts = 0;

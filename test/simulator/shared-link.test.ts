@@ -9,7 +9,7 @@ function runJobs(capacity: number, jobs: readonly { atMs: number; amount: number
   const ended: { endMs: number; slowed: boolean }[] = [];
   const owner = { linkDone: (i: number, slowed: boolean) => (ended[i] = { endMs: engine.nowMs, slowed }) };
   type Start = { owner: EventOwner<Start>; i: number };
-  const starter: EventOwner<Start> = { handle: (e) => link.start({ owner, token: e.i }, jobs[e.i]!.amount, jobs[e.i]!.aloneMs) };
+  const starter: EventOwner<Start> = { handle: (e) => link.start(owner, e.i, jobs[e.i]!.amount, jobs[e.i]!.aloneMs) };
   jobs.forEach((job, i) => engine.at<Start>(job.atMs, { owner: starter, i }));
   engine.run();
   return { ended, peak: link.peakActive };
