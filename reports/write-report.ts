@@ -7,6 +7,7 @@ import { QUANTILE_DEFINITION } from './stats.js';
 import { runsCsv, sensitivityCsv, summaryCsv, tasksCsv, traceRunsCsv, truthCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown, type ReportDocument, type ReportSection } from './markdown.js';
+import { ReportInputError } from './read-input.js';
 import { predictionErrorsFromCompare, predictionErrorsFromTraces, realRunsOnOtherInstances, type PredictionErrorSample } from './prediction-error.js';
 import { renderPng, renderSvg } from './render.js';
 import type { ChartWidth, ReportChart } from './specs/common.js';
@@ -133,7 +134,7 @@ function sensitivitySection(results: CompareResults, chart: ReportChart | undefi
  */
 export async function writeTraceReport(runs: readonly TraceRun[], dir: string, options: ReportOptions): Promise<ReportOutput> {
   const run = options.runId === undefined ? runs[0] : runs.find((r) => r.header.runId === options.runId);
-  if (!run) throw new Error(`report: run '${options.runId}' is not in ${options.source} (runs: ${runs.map((r) => r.header.runId).join(', ')})`);
+  if (!run) throw new ReportInputError(`--run: run '${options.runId}' is not in ${options.source} (runs there: ${runs.map((r) => r.header.runId).join(', ')})`);
   const summaries = runs.map(summarizeTraceRun);
   const { workers, bars } = ganttData(run);
   const gantt: ReportChart = {

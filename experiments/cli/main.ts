@@ -1,8 +1,8 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isUserFacing } from './errors.js';
+import { reportErrorAndExit } from './error-report.js';
 import { checkOutputFlags } from './output-flags.js';
-import { fsErrorMessage, isFsError } from './paths.js';
+import { checkRedisUrlOption } from './redis-url.js';
 import { COMMANDS, TRACES_DESCRIBE, TRACES_SUBCOMMANDS } from './catalogue.js';
 
 /** The name of a command string (`report <results>` → `report`). */
@@ -46,6 +46,10 @@ async function main(argv: string[]): Promise<void> {
     .strict()
     .recommendCommands()
     .wrap(Math.min(120, process.stdout.columns || 120))
+    // Every command takes it: an error is one line unless the user asks where it happened.
+    .option('debug', { type: 'boolean', global: true, describe: 'print the stack trace of an error (also OCTOPLAN_DEBUG=1)' })
+    // A Redis URL is checked before a command starts servers or worker processes (`bench run`, `traces collect`, `validate`).
+    .middleware((args) => checkRedisUrlOption(args.redis))
     .fail((message, error) => {
       if (error) throw error;
       console.error(`bench: ${message}`);
@@ -62,17 +66,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// An error thrown outside the command's own chain (an event listener, a timer, a rejected promise nobody awaited) is
+// still one line: Node would print its stack trace and exit.
+process.on('uncaughtException', (error) => reportErrorAndExit(error));
+process.on('unhandledRejection', (reason) => reportErrorAndExit(reason));
+
 try {
   await main(hideBin(process.argv));
 } catch (error) {
-  if (isUserFacing(error)) {
-    console.error(`bench: ${error.message}`);
-    process.exit(1);
-  }
-  // A file that vanished or could not be written after the up-front checks: still one line, not a stack trace.
-  if (isFsError(error)) {
-    console.error(`bench: ${fsErrorMessage(error)}`);
-    process.exit(1);
-  }
-  throw error;
+  // User errors, file-system and network errors and unexpected ones alike (experiments/cli/error-report.ts).
+  reportErrorAndExit(error);
 }

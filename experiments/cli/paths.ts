@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
 
 /**
@@ -82,10 +82,39 @@ export function checkInputPath(path: string, label?: string, kind: 'file' | 'fil
 }
 
 /**
+ * Kernel file systems where a command's output can never go: files there are made by the kernel, and Node's recursive
+ * mkdir under /proc does not fail but never returns (issue 21: `traces generate --out /proc/x` hung).
+ */
+const KERNEL_FILE_SYSTEMS = ['/proc', '/sys'];
+
+/** The kernel file system `path` lies in (after resolving symbolic links of its existing part), if any. */
+function kernelFileSystemOf(path: string): string | undefined {
+  let existing = resolve(path);
+  let rest = '';
+  while (tryStat(existing) === undefined && dirname(existing) !== existing) {
+    rest = `${sep}${basename(existing)}${rest}`;
+    existing = dirname(existing);
+  }
+  let real = existing;
+  try {
+    real = realpathSync(existing);
+  } catch {
+    // Unreadable: the write check below says so.
+  }
+  const full = real + rest;
+  return KERNEL_FILE_SYSTEMS.find((root) => full === root || full.startsWith(root + sep));
+}
+
+/**
  * An output file or folder that can be written: an existing one of the right kind that is writable, or a new one
- * whose nearest existing ancestor is a writable folder (the commands create the folders in between).
+ * whose nearest existing ancestor is a writable folder (the commands create the folders in between). Paths under
+ * /proc or /sys are refused up front.
  */
 export function checkOutputPath(path: string, label?: string, kind: 'output-file' | 'output-directory' = 'output-file'): void {
+  const kernel = kernelFileSystemOf(path);
+  if (kernel !== undefined) {
+    throw new UsageError(`${prefix(label)}cannot write '${path}': it is under ${kernel}, a kernel file system where commands cannot create files; give a path on disk`);
+  }
   const info = tryStat(path);
   if (info) {
     if (kind === 'output-file' && info.isDirectory()) throw new UsageError(`${prefix(label)}'${path}' is a directory; give a file to write`);
