@@ -60,12 +60,16 @@ export type LocalRunOptions = Omit<RunWorkflowOptions, 'redisUrl' | 'invoker' | 
  * handler registered once per memory size (`octoplan-worker-<memoryMb>`), Redis (given or a private
  * `redis-server`), and the AWS SDK invoker pointed at the gateway. Workers invoke one another through the gateway
  * too, so every worker is a Lambda-style instance: a cold start spawns a process, a warm start reuses an idle one.
- * Runs go one at a time (the gateway's records of a run are those made while it ran). `close()` stops the worker
+ * `run` takes one run at a time (the gateway's records of a run are those made while it ran); `runConcurrent` lets
+ * many go at once (a load), each picking its records by request id. `close()` stops the worker
  * processes, the gateway and the private Redis.
  */
 export class LocalRuntime {
-  private readonly registered = new Set<number>();
+  /** Worker functions registered or being registered, per memory size (concurrent runs share one registration). */
+  private readonly registered = new Map<number, Promise<void>>();
   private running = false;
+  /** Runs under way through `runConcurrent`. */
+  private concurrentRuns = 0;
 
   private constructor(
     /** The Redis every worker of every run uses. */
@@ -102,21 +106,24 @@ export class LocalRuntime {
   /** Registers the worker function for each memory size not registered yet. */
   async ensureFunctions(memorySizesMb: Iterable<number>): Promise<void> {
     for (const memoryMb of new Set(memorySizesMb)) {
-      if (this.registered.has(memoryMb)) continue;
-      const name = functionNameFor({ memoryMb, vCpus: 1 });
-      await this.gateway.register({
-        name,
-        handlerModule: WORKER_HANDLER_MODULE,
-        handlerExport: 'handler',
-        memoryMb,
-        timeoutMs: this.functionTimeoutMs,
-        env: {
-          OCTOPLAN_REDIS_URL: this.redisUrl,
-          OCTOPLAN_LAMBDA_ENDPOINT: this.gateway.endpoint,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-      });
-      this.registered.add(memoryMb);
+      let registration = this.registered.get(memoryMb);
+      if (registration === undefined) {
+        registration = this.gateway.register({
+          name: functionNameFor({ memoryMb, vCpus: 1 }),
+          handlerModule: WORKER_HANDLER_MODULE,
+          handlerExport: 'handler',
+          memoryMb,
+          timeoutMs: this.functionTimeoutMs,
+          env: {
+            OCTOPLAN_REDIS_URL: this.redisUrl,
+            OCTOPLAN_LAMBDA_ENDPOINT: this.gateway.endpoint,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+        });
+        this.registered.set(memoryMb, registration);
+        registration.catch(() => this.registered.delete(memoryMb));
+      }
+      await registration;
     }
   }
 
@@ -126,14 +133,10 @@ export class LocalRuntime {
    * saw for that invocation (matched by request id).
    */
   async run(options: LocalRunOptions): Promise<LocalRunResult> {
-    if (this.running) throw new Error('LocalRuntime.run: a run is already in progress on this runtime (runs go one at a time)');
+    if (this.running || this.concurrentRuns > 0) throw new Error('LocalRuntime.run: a run is already in progress on this runtime (runs go one at a time)');
     this.running = true;
     try {
-      const memorySizes = [...options.plan.tasks.values()].flatMap((t) => [
-        t.resources.memoryMb,
-        ...t.optimizations.flatMap((o) => (o.kind === 'pre-warm' ? [o.targetResources.memoryMb] : [])),
-      ]);
-      await this.ensureFunctions(memorySizes);
+      await this.ensureFunctions(planMemorySizesMb(options.plan));
       const firstRecord = this.gateway.invocations.length;
       const result = await runWorkflow({ ...options, redisUrl: this.redisUrl, invoker: this.invoker });
       await this.gateway.drain();
@@ -143,6 +146,48 @@ export class LocalRuntime {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * Runs one workflow alongside others on this runtime (a load of many requests): as `run`, but the gateway's records
+   * of this run are picked by its workers' request ids instead of by time, and it waits for those requests' final
+   * attempts only, not for the whole gateway to drain (other runs keep it busy).
+   */
+  async runConcurrent(options: LocalRunOptions): Promise<LocalRunResult> {
+    if (this.running) throw new Error('LocalRuntime.runConcurrent: a one-at-a-time run is in progress on this runtime');
+    this.concurrentRuns++;
+    try {
+      await this.ensureFunctions(planMemorySizesMb(options.plan));
+      const result = await runWorkflow({ ...options, redisUrl: this.redisUrl, invoker: this.invoker });
+      const invocations = await this.finalAttempts(new Set(result.requestIds.values()));
+      const { records, corrections } = withGatewayStarts(result.records, result.requestIds, invocations);
+      return { ...result, records, invocations, startCorrections: corrections };
+    } finally {
+      this.concurrentRuns--;
+    }
+  }
+
+  /**
+   * Every attempt of the given requests once each has ended for good (succeeded, or failed without a retry). A
+   * worker writes its records before its handler returns, so the client can be done with a run a moment before the
+   * gateway has the attempt's end.
+   */
+  private finalAttempts(requestIds: ReadonlySet<string>): Promise<InvocationRecord[]> {
+    const settled = (attempt: InvocationRecord) => attempt.outcome === 'success' || !attempt.willRetry;
+    const done = new Set<string>();
+    for (const attempt of this.gateway.invocations) if (requestIds.has(attempt.requestId) && settled(attempt)) done.add(attempt.requestId);
+    const collect = () => this.gateway.invocations.filter((attempt) => requestIds.has(attempt.requestId));
+    if (done.size === requestIds.size) return Promise.resolve(collect());
+    return new Promise((resolve) => {
+      const listener = (attempt: InvocationRecord) => {
+        if (!requestIds.has(attempt.requestId) || !settled(attempt)) return;
+        done.add(attempt.requestId);
+        if (done.size < requestIds.size) return;
+        this.gateway.off('invocation', listener);
+        resolve(collect());
+      };
+      this.gateway.on('invocation', listener);
+    });
   }
 
   /** Stops every idle worker process, so the next run's workers all start cold (`LambdaGateway.reclaimIdle`). */
@@ -156,6 +201,11 @@ export class LocalRuntime {
     await this.gateway.close();
     await this.ownRedis?.stop();
   }
+}
+
+/** Memory sizes of the worker functions a plan invokes (pre-warm targets included). */
+export function planMemorySizesMb(plan: LocalRunOptions['plan']): number[] {
+  return [...plan.tasks.values()].flatMap((t) => [t.resources.memoryMb, ...t.optimizations.flatMap((o) => (o.kind === 'pre-warm' ? [o.targetResources.memoryMb] : []))]);
 }
 
 /**

@@ -52,6 +52,11 @@ export interface RunWorkflowOptions {
 /** A completed real run. */
 export interface WorkflowRunResult {
   readonly runId: string;
+  /**
+   * When the client submitted the run (epoch ms, sub-ms precision, after storing the static inputs): the origin of
+   * every time in the records, so `startEpochMs + makespanMs` is when the result came.
+   */
+  readonly startEpochMs: number;
   /** From the client's submission to the sink's completion publish, as the worker measured it. */
   readonly makespanMs: number;
   /** Wall time of the whole call: storing inputs, the run, collecting traces, cleaning up. */
@@ -192,6 +197,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
     if (!options.keepKeys) await deleteKeys(redis, await scanKeys(redis, keys.all));
     return {
       runId,
+      startEpochMs,
       makespanMs: round3(completion.atMs),
       wallMs: performance.now() - wallStart,
       finalOutputs,

@@ -41,6 +41,8 @@ export interface LocalPlan {
   readonly plan: Plan;
   readonly predictions: Predictions;
   readonly taskEstimates: Record<string, TaskEstimate>;
+  /** The planner-side estimate of the plan's makespan (ms): what a request's SLA latency derives from under load. */
+  readonly estimatedMakespanMs: number;
 }
 
 /**
@@ -106,7 +108,8 @@ export async function planLocal(workflow: Workflow, history: readonly TraceRun[]
   const configs = planner.defaultMemoryMb.map((mb) => localResources(mb)).sort((a, b) => b.memoryMb - a.memoryMb);
   const estimate = simulatorEstimator(workflow, predictions, sla, platform);
   const plan = runPlanner(planner, workflow, { predictions, sla, resources: configs, estimate, optimizations: options.optimizations });
-  return { plan, predictions, taskEstimates: taskEstimatesFrom(estimate(plan).tasks) };
+  const estimated = estimate(plan);
+  return { plan, predictions, taskEstimates: taskEstimatesFrom(estimated.tasks), estimatedMakespanMs: estimated.makespanMs };
 }
 
 /**

@@ -96,6 +96,10 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly drainWaiters: (() => void)[] = [];
   private running = 0;
+  /** Most invocations running at once since the gateway started or `resetConcurrencyStats` (never above the limit). */
+  private peakRunning = 0;
+  /** Event attempts that found every slot taken when they arrived and waited in the async queue. */
+  private waitedForSlot = 0;
   private closing = false;
   private api!: InvokeApiServer;
   private bootstrapFile: Promise<string> | undefined;
@@ -229,6 +233,32 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
     return this.running;
   }
 
+  /** Event attempts waiting in the async queue for a concurrency slot now. */
+  get queuedAttempts(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * What the account limit did since the gateway started or the last `resetConcurrencyStats()`: the most invocations
+   * running at once (`peak`, counted where a slot is taken, so it is exact rather than sampled) and how many Event
+   * attempts arrived to find every slot taken and waited (`waited`, the gateway's throttles).
+   */
+  concurrencyStats(): { readonly peak: number; readonly waited: number } {
+    return { peak: this.peakRunning, waited: this.waitedForSlot };
+  }
+
+  /** Starts `concurrencyStats` afresh (peak = what runs now, no waits), e.g. at the start of a load point. */
+  resetConcurrencyStats(): void {
+    this.peakRunning = this.running;
+    this.waitedForSlot = 0;
+  }
+
+  /** Takes a concurrency slot (the caller checked that one is free). */
+  private takeSlot(): void {
+    this.running++;
+    if (this.running > this.peakRunning) this.peakRunning = this.running;
+  }
+
   private bundle(modulePath: string, cacheDir: string): Promise<string> {
     const key = `${modulePath}\0${cacheDir}`;
     let bundled = this.bundles.get(key);
@@ -334,6 +364,7 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
     const clientContext = request.clientContext !== undefined ? Buffer.from(request.clientContext, 'base64').toString('utf8') : undefined;
     if (request.invocationType === 'Event') {
       // Lambda's async front end accepts every event and queues it; concurrency is checked when it is dispatched.
+      if (this.running >= this.options.concurrencyLimit || this.queue.length > 0) this.waitedForSlot++;
       this.queue.push({ fn, requestId, payload, attempt: 1, invokedAtMs, clientContext });
       this.pump();
       return { kind: 'accepted', requestId };
@@ -362,7 +393,7 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
         extra: { Reason: 'ConcurrentInvocationLimitExceeded' },
       };
     }
-    this.running++;
+    this.takeSlot();
     try {
       const { attempt, record } = await this.runAttempt(fn, requestId, payload, 1, invokedAtMs, 'RequestResponse', clientContext, false);
       if (attempt.outcome === 'undelivered') throw new Error('unreachable: undelivered attempts are rerouted');
@@ -391,7 +422,7 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
   private pump(): void {
     while (!this.closing && this.running < this.options.concurrencyLimit && this.queue.length > 0) {
       const item = this.queue.shift()!;
-      this.running++;
+      this.takeSlot();
       void this.runQueued(item);
     }
   }

@@ -1,24 +1,23 @@
 import type { Argv, CommandModule } from 'yargs';
 import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
-import type { ArrivalPattern } from '../../../simulator/arrivals.js';
-import { DEFAULT_WARMUP_FRACTION } from '../../../simulator/load-metrics.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
 import { writeTraceFile } from '../../../traces/trace-io.js';
 import { buildCompareMatrix, DEFAULT_COMPARE_PLANNERS } from '../../compare/build-matrix.js';
-import { readArrivalsCsv } from '../../load/arrivals-csv.js';
 import { formatLoadTable, loadCsv } from '../../load/load-table.js';
 import { runLoadSweep } from '../../load/load-sweep.js';
 import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
+import { checkPriorities, parseDispatchOptions, withDispatchOptions, type DispatchOptionArgs } from '../dispatch-options.js';
+import { checkWeights, parseLoadOptions, withLoadOptions, type LoadOptionArgs } from '../load-options.js';
 import { startProgress } from '../progress.js';
-import { factorsOption, listOption, numberListOption, resourcesOption, seedOption, slaOption, writeJsonOut, writeTextOut } from '../options.js';
+import { listOption, resourcesOption, seedOption, slaOption, writeJsonOut, writeTextOut } from '../options.js';
 
 /** Offered loads of `bench load` with none given: Poisson arrivals at these rates (req/s), up past saturation of the default mix. */
 export const DEFAULT_LOAD_RATES = [0.5, 1, 2, 4, 8, 16] as const;
 /** Requests per load point by default: enough for a p99 that interpolates between real order statistics, few enough for seconds. */
 export const DEFAULT_LOAD_REQUESTS = 100;
 
-interface LoadArgs {
+interface LoadArgs extends LoadOptionArgs, DispatchOptionArgs {
   workloads?: string[];
   workflow?: string[];
   planners?: string[];
@@ -30,19 +29,6 @@ interface LoadArgs {
   platform?: string;
   truth?: string;
   seed: string;
-  rates?: string[];
-  rpm?: string[];
-  clients?: string[];
-  'think-ms': number;
-  arrivals?: string;
-  requests?: number;
-  'duration-ms'?: number;
-  'timeout-ms'?: number;
-  warmup: number;
-  'sla-factor'?: number;
-  'sla-ms'?: number;
-  weights?: string[];
-  'p99-bound-ms'?: number;
   'trace-out'?: string;
   report?: string;
   json: boolean;
@@ -50,11 +36,6 @@ interface LoadArgs {
   csv: boolean;
   'csv-out'?: string;
   progress?: boolean;
-}
-
-/** `--rates 0.5,1,2/s` → rates per second (a trailing `/s` is allowed on the list or on each item). */
-function ratesOption(value: unknown): number[] {
-  return numberListOption(listOption(value).map((item) => item.replace(/\/s$/, '')), '--rates');
 }
 
 /**
@@ -66,10 +47,9 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
   command: 'load',
   describe: 'Simulate many workflow requests sharing one platform at several offered loads: throughput, p50/p99 latency, SLA, cost',
   builder: (y: Argv) =>
-    y
+    withDispatchOptions(withLoadOptions(y, { rates: DEFAULT_LOAD_RATES, requests: DEFAULT_LOAD_REQUESTS }))
       .option('workloads', { alias: 'w', type: 'string', array: true, describe: `workloads of the mix, comma list (default: all: ${workloadNames().join(', ')})` })
       .option('workflow', { type: 'string', array: true, describe: 'WfFormat file or import directory added to the mix (repeatable)' })
-      .option('weights', { type: 'string', array: true, describe: 'share of each workload in the mix, name=weight list (default 1 each)' })
       .option('planners', { alias: 'p', type: 'string', array: true, describe: `planner names or module paths (default: ${DEFAULT_COMPARE_PLANNERS.join(',')})` })
       .option('optimizations', { alias: 'O', type: 'string', array: true, describe: "one choice per flag: 'none', 'all' or a comma list of passes (default: none)" })
       .option('sla', { type: 'string', describe: 'SLA planned for (default: median)' })
@@ -79,18 +59,6 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
       .option('platform', { type: 'string', describe: 'JSON file overriding platform-model defaults (e.g. {"concurrency":{"accountLimit":100}})' })
       .option('truth', { type: 'string', describe: `what requests run against: ${TRUTH_CHOICES.join(', ')} (default auto, as bench compare)` })
       .option('seed', { alias: 's', type: 'string', default: '1', describe: 'seed of histories, arrivals and simulations' })
-      .option('rates', { type: 'string', array: true, describe: `open-loop Poisson rates, req/s, comma list (default ${DEFAULT_LOAD_RATES.join(',')}/s)` })
-      .option('rpm', { type: 'string', array: true, describe: "fixed-rate arrivals, requests per minute, comma list (FaaSFlow's load generator)" })
-      .option('clients', { type: 'string', array: true, describe: 'closed loop: numbers of clients, comma list, each sending its next request after its last ended and --think-ms' })
-      .option('think-ms', { type: 'number', default: 0, describe: 'closed loop: think time between a result and the next request (ms)' })
-      .option('arrivals', { type: 'string', describe: 'CSV file of arrivals (header timeMs,workflow): one load point replaying it' })
-      .option('requests', { alias: 'n', type: 'number', describe: `requests per load point (default ${DEFAULT_LOAD_REQUESTS}, unless --duration-ms)` })
-      .option('duration-ms', { type: 'number', describe: 'send requests for this long per load point instead of a count (ms)' })
-      .option('timeout-ms', { type: 'number', describe: "a request without a result this long after arriving counts as timed out (FaaSFlow: 60000); default none" })
-      .option('warmup', { type: 'number', default: DEFAULT_WARMUP_FRACTION, describe: 'share of the first requests left out of latency, throughput and SLA figures' })
-      .option('sla-factor', { type: 'number', describe: "SLA latency = the plan's estimated makespan × this (default 1)" })
-      .option('sla-ms', { type: 'number', describe: 'an absolute SLA latency for every request instead (ms)' })
-      .option('p99-bound-ms', { type: 'number', describe: 'p99 bound of the sustainable throughput (default: twice the p99 at the lightest load)' })
       .option('trace-out', { type: 'string', describe: "write every request's trace records (one run per request) to this .jsonl file" })
       .option('report', { type: 'string', describe: 'also write a report (results JSON, CSV, Markdown, latency-against-load chart as Vega-Lite, SVG, PNG) to this folder' })
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout instead of the table' })
@@ -101,21 +69,9 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
   handler: async (args) => {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', arrivals: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', 'trace-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
-    const kinds = (['rates', 'rpm', 'clients', 'arrivals'] as const).filter((k) => args[k] !== undefined);
-    if (kinds.length > 1) throw new UsageError(`give one kind of offered load, not ${kinds.map((k) => `--${k}`).join(' and ')}`);
-    if (args.requests !== undefined && args['duration-ms'] !== undefined) throw new UsageError('give --requests or --duration-ms, not both');
-    if (args['sla-factor'] !== undefined && args['sla-ms'] !== undefined) throw new UsageError('give --sla-factor or --sla-ms, not both');
-    for (const flag of ['sla-factor', 'sla-ms', 'p99-bound-ms'] as const) {
-      const value = args[flag];
-      if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new UsageError(`--${flag} must be a number > 0, got ${value}`);
-    }
-    if (!(args.warmup >= 0 && args.warmup < 1)) throw new UsageError(`--warmup must be a share in [0, 1), got ${args.warmup}`);
-    let loads: ArrivalPattern[];
-    if (args.rpm !== undefined) loads = numberListOption(args.rpm, '--rpm').map((perMinute) => ({ kind: 'rpm', perMinute }));
-    else if (args.clients !== undefined) loads = numberListOption(args.clients, '--clients').map((clients) => ({ kind: 'closed', clients, thinkMs: args['think-ms'] }));
-    else if (args.arrivals !== undefined) loads = [{ kind: 'trace', arrivals: await readArrivalsCsv(args.arrivals) }];
-    else loads = (args.rates !== undefined ? ratesOption(args.rates) : [...DEFAULT_LOAD_RATES]).map((ratePerS) => ({ kind: 'poisson', ratePerS }));
-    const requests = args.arrivals !== undefined ? undefined : args['duration-ms'] !== undefined ? undefined : (args.requests ?? DEFAULT_LOAD_REQUESTS);
+    const parsed = await parseLoadOptions(args, { rates: DEFAULT_LOAD_RATES, requests: DEFAULT_LOAD_REQUESTS });
+    const { loads, requests } = parsed;
+    const { dispatch, priorityClasses } = await parseDispatchOptions(args);
 
     const built = await buildCompareMatrix({
       ...(args.workloads ? { workloads: listOption(args.workloads) } : {}),
@@ -132,11 +88,9 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
       seed: seedOption(args.seed),
     });
     for (const line of [...built.warnings, ...built.notes]) console.error(`bench load: ${line}`);
-    const weights = args.weights ? factorsOption(args.weights, '--weights') : undefined;
-    if (weights) {
-      const names = built.matrix.workloads.map((w) => w.name);
-      for (const name of Object.keys(weights)) if (!names.includes(name)) throw new UsageError(`--weights: '${name}' is not a workload of the mix (${names.join(', ')})`);
-    }
+    const weights = parsed.weights;
+    checkWeights(weights, built.matrix.workloads.map((w) => w.name));
+    checkPriorities(priorityClasses, built.matrix.workloads.map((w) => w.name));
 
     const progress = await startProgress('bench load', { enabled: args.progress });
     let sweep;
@@ -145,14 +99,16 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
         matrix: built.matrix,
         loads,
         ...(requests !== undefined ? { requests } : {}),
-        ...(args['duration-ms'] !== undefined ? { durationMs: args['duration-ms'] } : {}),
-        ...(args['timeout-ms'] !== undefined ? { timeoutMs: args['timeout-ms'] } : {}),
-        ...(args['p99-bound-ms'] !== undefined ? { p99BoundMs: args['p99-bound-ms'] } : {}),
-        warmupFraction: args.warmup,
+        ...(parsed.durationMs !== undefined ? { durationMs: parsed.durationMs } : {}),
+        ...(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {}),
+        ...(parsed.p99BoundMs !== undefined ? { p99BoundMs: parsed.p99BoundMs } : {}),
+        warmupFraction: parsed.warmupFraction,
         keepRecords: args['trace-out'] !== undefined,
+        ...(dispatch ? { dispatch } : {}),
         mix: {
-          ...(args['sla-factor'] !== undefined ? { slaFactor: args['sla-factor'] } : {}),
-          ...(args['sla-ms'] !== undefined ? { slaMs: args['sla-ms'] } : {}),
+          ...(priorityClasses ? { priorityClasses } : {}),
+          ...(parsed.slaFactor !== undefined ? { slaFactor: parsed.slaFactor } : {}),
+          ...(parsed.slaMs !== undefined ? { slaMs: parsed.slaMs } : {}),
           ...(weights ? { weights } : {}),
           workflowSources: built.workflowSources,
           onWarning: (message) => progress.log(`bench load: warning: ${message}`),

@@ -16,13 +16,20 @@ import { localWorkload, planLocal, syntheticHistory } from '../../validate/local
 import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
 import { readTraceInput } from '../trace-input.js';
-import { oneSlaOption, paramsOption, writeJsonOut } from '../options.js';
+import { listOption, oneSlaOption, paramsOption, writeJsonOut } from '../options.js';
+import { offeredLoadGiven, parseLoadOptions, withLoadOptions, type LoadOptionArgs } from '../load-options.js';
+import { DEFAULT_REAL_LOAD_RATES, DEFAULT_REAL_LOAD_REQUESTS, runLoadCommand } from './run-load.js';
 import { withProgress } from '../progress.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
-interface RunArgs {
+interface RunArgs extends LoadOptionArgs {
   runtime: string;
   workload: string;
+  workloads?: string[];
+  platform?: string;
+  csv: boolean;
+  'csv-out'?: string;
+  report?: string;
   planner: string;
   optimizations: string;
   sla: string;
@@ -63,9 +70,9 @@ export function runtimeWorkloadNames(names: readonly string[], flag: string): st
  */
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
-  describe: 'Run a workload for real in worker processes behind the local Lambda gateway and print its summary',
+  describe: 'Run a workload for real in worker processes behind the local Lambda gateway and print its summary; with load options, many requests at several offered loads',
   builder: (y: Argv) =>
-    y
+    withLoadOptions(y, { rates: DEFAULT_REAL_LOAD_RATES, requests: DEFAULT_REAL_LOAD_REQUESTS })
       .option('runtime', { type: 'string', default: 'local', choices: ['local'], describe: 'where workers run (the local gateway)' })
       .option('workload', { alias: 'w', type: 'string', default: 'gemm', describe: `built-in workload (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')})` })
       .option('planner', { alias: 'p', type: 'string', default: 'uniform', describe: `planner (${plannerNames().join(', ')}, or a module path)` })
@@ -78,9 +85,46 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('trace-out', { type: 'string', describe: "write the run's trace records here (.jsonl)" })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON on stdout instead of tables' })
       .option('json-out', { type: 'string', describe: 'also write the summary as JSON to this file' })
-      .option('progress', { type: 'boolean', describe: 'progress on stderr while planning and running (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<RunArgs>,
+      .option('workloads', { type: 'string', array: true, describe: 'load runs: the workloads of the mix, comma list (default: --workload)' })
+      .option('platform', { type: 'string', describe: 'load runs: JSON file of platform overrides; its concurrency.accountLimit is the gateway\'s limit (default 64), its prices bill the requests' })
+      .option('csv', { type: 'boolean', default: false, describe: 'load runs: print one row per load as CSV on stdout instead of the table' })
+      .option('csv-out', { type: 'string', describe: 'load runs: also write that CSV to this file' })
+      .option('report', { type: 'string', describe: 'load runs: also write the load report (results JSON, CSV, Markdown, charts) to this folder' })
+      .option('progress', { type: 'boolean', describe: 'progress on stderr while planning and running (default: when stderr is a terminal; --no-progress: off)' })
+      .epilog(
+        'With an offered load (--rates, --rpm, --clients or --arrivals) or --requests / --duration-ms, a load run: the requests of the mix go to the real ' +
+          'local runtime at their arrival times, all at once through one gateway whose account limit makes the excess wait, and the metrics print as bench load prints them.',
+      ) as unknown as Argv<RunArgs>,
   handler: async (args) => {
     checkRuntime(args.runtime);
+    if (offeredLoadGiven(args) || args.requests !== undefined || args['duration-ms'] !== undefined) {
+      checkPathOptions(args, { platform: 'file', arrivals: 'file', 'trace-out': 'output-file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
+      if (args.history) throw new UsageError('--history: a load run plans from the synthetic history (give it to a single run)');
+      if (args.param.length > 0) throw new UsageError('--param: a load run runs each workload\'s local instance (give parameters to a single run)');
+      const load = await parseLoadOptions(args, { rates: DEFAULT_REAL_LOAD_RATES, requests: DEFAULT_REAL_LOAD_REQUESTS });
+      return runLoadCommand({
+        workloads: runtimeWorkloadNames(args.workloads ? listOption(args.workloads) : [args.workload], args.workloads ? '--workloads' : '--workload'),
+        planner: args.planner,
+        optimizations: parseOptimizationChoice(args.optimizations),
+        sla: oneSlaOption(args.sla),
+        seed: args.seed,
+        load,
+        ...(args.platform ? { platformFile: args.platform } : {}),
+        ...(args.redis ? { redisUrl: args.redis } : {}),
+        ...(args['trace-out'] ? { traceOut: args['trace-out'] } : {}),
+        json: args.json,
+        ...(args['json-out'] ? { jsonOut: args['json-out'] } : {}),
+        csv: args.csv,
+        ...(args['csv-out'] ? { csvOut: args['csv-out'] } : {}),
+        ...(args.report ? { report: args.report } : {}),
+        ...(args.progress !== undefined ? { progress: args.progress } : {}),
+        command: ['bench', ...process.argv.slice(2)].join(' '),
+      });
+    }
+    for (const flag of ['workloads', 'platform', 'report', 'csv-out', 'weights', 'timeout-ms', 'sla-factor', 'sla-ms', 'p99-bound-ms'] as const) {
+      if (args[flag] !== undefined) throw new UsageError(`--${flag} is for load runs: give an offered load (--rates, --rpm, --clients or --arrivals) too`);
+    }
+    if (args.csv) throw new UsageError('--csv is for load runs: give an offered load (--rates, --rpm, --clients or --arrivals) too');
     checkPathOptions(args, { history: 'file-or-directory', 'trace-out': 'output-file', 'json-out': 'output-file' });
     const [workload] = runtimeWorkloadNames([args.workload], '--workload');
     const sla = oneSlaOption(args.sla);
