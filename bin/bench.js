@@ -24,6 +24,8 @@ function buildIsFresh() {
 
 const typeScriptArgument = process.argv.slice(2).some((arg) => /\.[cm]?ts$/.test(arg));
 if (process.env.OCTOPLAN_FROM_SOURCE !== '1' && !typeScriptArgument && buildIsFresh()) {
+  // The worker threads of `--jobs N` (bin/cell-worker.js) load the same build's cell runner.
+  process.env.OCTOPLAN_CELL_WORKER_MODULE = join(root, 'dist', 'cli', 'cell-worker.js');
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');

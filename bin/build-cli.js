@@ -78,7 +78,8 @@ function replaceInCode(text, replacements) {
 export function cliBuildOptions(outdir) {
   return {
     absWorkingDir: root,
-    entryPoints: { main: join(root, 'experiments', 'cli', 'main.ts') },
+    // cell-worker: what the worker threads of `--jobs N` load (bin/cell-worker.js), sharing chunks with the CLI.
+    entryPoints: { main: join(root, 'experiments', 'cli', 'main.ts'), 'cell-worker': join(root, 'experiments', 'cells', 'worker-entry.ts') },
     bundle: true,
     splitting: true,
     format: 'esm',

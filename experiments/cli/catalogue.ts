@@ -95,4 +95,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     describe: 'Measure the simulator against real runs: fit a local profile and predictions on some runs, compare on others',
     load: async () => (await import('./commands/validate.js')).validateCommand as CommandModule,
   },
+  {
+    command: 'worker',
+    describe: 'Take sweep cells (bench compare --queue) from a Redis job queue and run them on this machine\'s cores',
+    load: async () => (await import('./commands/worker.js')).workerCommand as CommandModule,
+  },
 ];

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildCompareMatrix, DEFAULT_COMPARE_PLANNERS, DEFAULT_COMPARE_RUNS, DEFAULT_HISTORY_RUNS } from '../../compare/build-matrix.js';
@@ -15,6 +16,7 @@ import { factorsOption, listOption, numberListOption, resourcesOption, seedOptio
 import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
 import { DEFAULT_HOLDOUT_FRACTION } from '../../compare/truth.js';
 import { printReportOutput } from './report.js';
+import { compareExecutor, cpuSeconds, etaClock } from '../cell-options.js';
 
 /** Experiments `--experiment` can name. */
 export const COMPARE_EXPERIMENTS = ['headline'] as const;
@@ -45,6 +47,10 @@ interface CompareArgs {
   'prediction-error'?: string[];
   'prediction-bias'?: number;
   'belief-scale'?: string[];
+  jobs?: number;
+  queue?: string;
+  sweep?: string;
+  resume?: string;
 }
 
 /**
@@ -101,7 +107,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .option('csv-out', { type: 'string', describe: 'also write that CSV to this file' })
       .option('experiment', { type: 'string', describe: `a predefined experiment (${COMPARE_EXPERIMENTS.join(', ')})` })
       .option('report', { type: 'string', describe: 'also write a report for papers (CSV, Markdown, charts, HTML) to this folder, as `bench report` does' })
-      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<CompareArgs>,
+      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: `cells run at once on worker threads (default: the number of cores, here ${availableParallelism()}; 1: in this process); the output is the same byte for byte` })
+      .option('queue', { type: 'string', describe: 'run the cells on `bench worker` processes through a Redis job queue (redis://HOST:PORT) instead of here' })
+      .option('sweep', { type: 'string', describe: 'with --queue: the sweep\'s name (default: derived from the matrix and toolkit, so the same command finds its earlier results)' })
+      .option('resume', { type: 'string', describe: 'with --queue: resume the sweep of this name, collecting the cells done and enqueuing only the missing ones' }) as unknown as Argv<CompareArgs>,
   handler: async (args) => {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
@@ -154,20 +164,29 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     }
     for (const note of notes) console.error(`bench compare: note: ${note}`);
 
-    const steps = compareSteps(matrix);
+    const cells = compareSteps(matrix);
     const progress = await startProgress('bench compare', { enabled: args.progress });
+    const cpuStart = process.cpuUsage();
     let results;
+    let executor;
     try {
+      executor = await compareExecutor(args, progress);
+      const eta = etaClock();
       results = await runCompare(matrix, {
-        onProgress: (p) => progress.update(p.variant ? `${p.workload} ${p.variant}` : p.workload, p.done, p.total),
+        onProgress: (p) => progress.update(`${p.variant ? `${p.workload} ${p.variant}` : p.workload}${eta.text(p.done, p.total)}`, p.done, p.total),
         onWarning: (message) => progress.log(`bench compare: warning: ${message}`),
         ...(workflowSources ? { workflowSources } : {}),
+        ...(executor ? { executor } : {}),
       });
     } catch (error) {
       progress.stop();
       throw error;
+    } finally {
+      await executor?.close?.();
     }
-    progress.finish(`${steps} step(s): ${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s)`);
+    progress.finish(
+      `${cells} cell(s) (${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s), ${matrix.runs} run(s) each) on ${executor?.description ?? 'this process'}, CPU ${cpuSeconds(process.cpuUsage(cpuStart)).toFixed(1)} s here`,
+    );
     const headline = roles ? headlineReport(results, roles) : undefined;
 
     const json = headline ? { ...results, headline } : results;
