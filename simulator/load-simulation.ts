@@ -1,3 +1,5 @@
+import type { DispatchBelief, DispatchQueueOptions } from '../core/dispatch/index.js';
+import { MAX_PRIORITY_CLASS } from '../core/dispatch/index.js';
 import { ConfigError } from '../core/errors.js';
 import type { Plan } from '../core/plan.js';
 import { rngFor, type Seed } from '../core/random.js';
@@ -35,6 +37,10 @@ export interface LoadWorkflow {
   readonly truth: (k: number) => DurationSource;
   /** Latency within which a request meets its SLA. */
   readonly slaMs: number;
+  /** Priority class of its requests under a `priority` dispatch strategy (0, the default, goes first). */
+  readonly priorityClass?: number;
+  /** What a dispatch strategy believes of the plan (`dispatchBelief`); needed when `LoadOptions.dispatch` is set. */
+  readonly dispatchBelief?: DispatchBelief;
 }
 
 /** Options of `simulateLoad`. */
@@ -55,6 +61,8 @@ export interface LoadOptions {
   readonly keepRecords?: boolean;
   readonly latencyNoise?: boolean;
   readonly schedulerParams?: Partial<SchedulerParams>;
+  /** The order in which invocations that wait for a slot get one (`core/dispatch`); default first come, first served. */
+  readonly dispatch?: DispatchQueueOptions;
 }
 
 /** What happened to one request. */
@@ -103,6 +111,10 @@ export interface LoadResult {
   readonly throttles: number;
   /** Most transfers the storage server carried at once. */
   readonly peakTransfers: number;
+  /** Longest time an invocation waited for a slot (the dispatch strategy's worst starvation). */
+  readonly maxSlotWaitMs: number;
+  /** Invocations the dispatch strategy refused (their requests failed). */
+  readonly refusedInvocations: number;
 }
 
 /** The platform seed of request `index` in a load simulation seeded `seed`. */
@@ -131,7 +143,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
   const { platform, mix, arrivals } = options;
   checkLoadOptions(options);
   const engine = new SimEngine();
-  const platformState = new PlatformState(engine, platform);
+  const platformState = new PlatformState(engine, platform, options.dispatch);
   const mixRng = rngFor(options.seed, 'load/mix');
   const gapRng = rngFor(options.seed, 'load/arrivals');
   const byName = new Map(mix.map((entry) => [entry.name, entry]));
@@ -194,6 +206,18 @@ export function simulateLoad(options: LoadOptions): LoadResult {
         },
         drained: (run) => finish(request, run),
         context: contextOf(entry),
+        ...(options.dispatch
+          ? {
+              dispatch: {
+                requestId: `${entry.name}-request-${index}`,
+                workflow: entry.name,
+                arrivalMs: request.arrivalMs,
+                priorityClass: entry.priorityClass ?? 0,
+                slaMs: entry.slaMs,
+                belief: entry.dispatchBelief!,
+              },
+            }
+          : {}),
       },
     );
     if (options.timeoutMs !== undefined && client !== undefined) engine.after(options.timeoutMs, { owner: driver, kind: 'timeout', index });
@@ -227,6 +251,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
       coldStarts: usage.coldStarts,
     });
     if (options.keepRecords) records[request.index] = run.result().records;
+    platformState.recordRequestOutcome(outcomes[outcomes.length - 1]!.slaMet);
   };
 
   const sample = () =>
@@ -298,6 +323,8 @@ export function simulateLoad(options: LoadOptions): LoadResult {
     peakLiveInvocations: platformState.peakLiveInvocations,
     throttles: platformState.throttles,
     peakTransfers: platformState.bandwidth.peakActive,
+    maxSlotWaitMs: platformState.maxSlotWaitMs,
+    refusedInvocations: platformState.refusedInvocations,
   };
 }
 
@@ -308,6 +335,12 @@ function checkLoadOptions(options: LoadOptions): void {
     if (names.has(entry.name)) throw new ConfigError(`workflow '${entry.name}' is twice in the load mix`);
     names.add(entry.name);
     if (!(Number.isFinite(entry.weight) && entry.weight >= 0)) throw new ConfigError(`the weight of '${entry.name}' in the load mix must be a number >= 0, got ${entry.weight}`);
+    if (entry.priorityClass !== undefined && !(Number.isInteger(entry.priorityClass) && entry.priorityClass >= 0 && entry.priorityClass <= MAX_PRIORITY_CLASS)) {
+      throw new ConfigError(`the priority class of '${entry.name}' in the load mix must be a whole number from 0 to ${MAX_PRIORITY_CLASS}, got ${entry.priorityClass}`);
+    }
+    if (options.dispatch && !entry.dispatchBelief) {
+      throw new ConfigError(`dispatch strategy '${options.dispatch.strategy.name}': workflow '${entry.name}' in the load mix has no dispatch belief (its plan's estimate and predictions)`);
+    }
   }
   if (!(options.mix.reduce((sum, e) => sum + e.weight, 0) > 0)) throw new ConfigError('the weights of the load mix must sum to a positive number');
   checkArrivals(options.arrivals);

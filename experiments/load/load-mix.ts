@@ -1,3 +1,4 @@
+import { dispatchBelief } from '../../core/dispatch/index.js';
 import { createPredictions } from '../../core/predictions/index.js';
 import { resources as makeResources } from '../../core/resources.js';
 import type { Planner } from '../../planners/planner.js';
@@ -41,6 +42,10 @@ export interface LoadMixOptions {
   readonly weights?: Readonly<Record<string, number>>;
   readonly workflowSources?: WorkflowSources;
   readonly onWarning?: (message: string) => void;
+  /** Priority class per workload name, for a `priority` dispatch strategy (default 0 each). */
+  readonly priorityClasses?: Readonly<Record<string, number>>;
+  /** Give each mix entry the dispatch belief a dispatch strategy reads (from the plan's estimate). */
+  readonly withDispatchBelief?: boolean;
 }
 
 /** Plans every variant's mix (see the module's doc). Uses the matrix's first SLA and first prediction-error level. */
@@ -82,7 +87,8 @@ export async function planLoadMixes(matrix: CompareMatrix, options: LoadMixOptio
     const estimatedMakespanMs: Record<string, number> = {};
     const mix = prepared.map(({ spec, workflow, truth, training, belief, estimate }): LoadWorkflow => {
       const plan = runPlanner(planner, workflow, { predictions: belief, sla, resources: configs, estimate, optimizations: variant.optimizations });
-      const makespanMs = estimate(plan).makespanMs;
+      const estimated = estimate(plan);
+      const makespanMs = estimated.makespanMs;
       estimatedMakespanMs[spec.name] = makespanMs;
       return {
         name: spec.name,
@@ -91,6 +97,8 @@ export async function planLoadMixes(matrix: CompareMatrix, options: LoadMixOptio
         weight: options.weights?.[spec.name] ?? 1,
         truth: (k) => truth.sample(k, training).source,
         slaMs: options.slaMs ?? makespanMs * slaFactor,
+        ...(options.priorityClasses?.[spec.name] !== undefined ? { priorityClass: options.priorityClasses[spec.name] } : {}),
+        ...(options.withDispatchBelief ? { dispatchBelief: dispatchBelief(estimated, belief, sla) } : {}),
       };
     });
     return { label: variant.label, planner: planner.name, mix, estimatedMakespanMs };

@@ -1,3 +1,4 @@
+import type { DispatchQueueOptions } from '../../core/dispatch/index.js';
 import type { Seed } from '../../core/random.js';
 import { formatArrivals, offeredPerS, type ArrivalPattern } from '../../simulator/arrivals.js';
 import { DEFAULT_WARMUP_FRACTION, loadMetrics, sustainableThroughput, type LoadMetrics } from '../../simulator/load-metrics.js';
@@ -25,6 +26,11 @@ export interface LoadSweepSpec {
   readonly p99BoundMs?: number;
   readonly sampleEveryMs?: number;
   readonly mix?: LoadMixOptions;
+  /**
+   * Dispatch strategies to compare (`core/dispatch`): each variant runs under each; a point's variant label is then
+   * `<variant> · <strategy>`. Without them the platform queue is FIFO and labels are the variants'.
+   */
+  readonly dispatch?: readonly DispatchQueueOptions[];
   /** Keep every request's trace records (for `--trace-out`). */
   readonly keepRecords?: boolean;
   readonly onProgress?: (done: number, total: number, what: string) => void;
@@ -34,6 +40,8 @@ export interface LoadSweepSpec {
 export interface LoadPoint {
   readonly variant: string;
   readonly planner: string;
+  /** The dispatch strategy, when the sweep compares strategies. */
+  readonly dispatch?: string;
   readonly load: string;
   /** Requests per second offered (undefined for a closed loop). */
   readonly offeredPerS: number | null;
@@ -42,6 +50,10 @@ export interface LoadPoint {
   readonly latenciesMs: readonly number[];
   readonly peakLiveInvocations: number;
   readonly throttles: number;
+  /** Longest any invocation waited for a slot (the strategy's worst starvation), ms; simulated points. */
+  readonly maxSlotWaitMs?: number;
+  /** Invocations the dispatch strategy refused (their requests failed); simulated points. */
+  readonly refusedInvocations?: number;
   readonly series: readonly ConcurrencySample[];
   readonly simulatedMs: number;
   readonly wallMs: number;
@@ -67,7 +79,12 @@ export interface LoadResults {
 
 /** Runs a load sweep; with `keepRecords`, also returns each point's requests' records. */
 export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: LoadResults; records: Map<string, readonly (readonly TraceRecord[])[]> }> {
-  const { platform, variants } = await planLoadMixes(spec.matrix, spec.mix);
+  const mixOptions = spec.dispatch && spec.dispatch.length > 0 ? { ...spec.mix, withDispatchBelief: true } : spec.mix;
+  const { platform, variants: planned } = await planLoadMixes(spec.matrix, mixOptions);
+  const dispatches: readonly (DispatchQueueOptions | undefined)[] = spec.dispatch && spec.dispatch.length > 0 ? spec.dispatch : [undefined];
+  const variants = planned.flatMap((variant) =>
+    dispatches.map((dispatch) => ({ ...variant, dispatch, label: dispatch ? `${variant.label} · ${dispatch.strategy.name}` : variant.label })),
+  );
   const warmupFraction = spec.warmupFraction ?? DEFAULT_WARMUP_FRACTION;
   const total = variants.length * spec.loads.length;
   const points: LoadPoint[] = [];
@@ -88,11 +105,13 @@ export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: Load
         ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
         ...(spec.sampleEveryMs !== undefined ? { sampleEveryMs: spec.sampleEveryMs } : {}),
         ...(spec.keepRecords ? { keepRecords: true } : {}),
+        ...(variant.dispatch ? { dispatch: variant.dispatch } : {}),
       });
       if (result.records) records.set(`${variant.label}@${label}`, result.records);
       points.push({
         variant: variant.label,
         planner: variant.planner,
+        ...(variant.dispatch ? { dispatch: variant.dispatch.strategy.name } : {}),
         load: label,
         offeredPerS: offeredPerS(arrivals) ?? null,
         metrics: loadMetrics(result.requests, warmupFraction),
@@ -101,6 +120,8 @@ export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: Load
           .flatMap((r) => (r.latencyMs === undefined ? [] : [Math.round(r.latencyMs * 1000) / 1000])),
         peakLiveInvocations: result.peakLiveInvocations,
         throttles: result.throttles,
+        maxSlotWaitMs: Math.round(result.maxSlotWaitMs * 1000) / 1000,
+        refusedInvocations: result.refusedInvocations,
         series: result.series,
         simulatedMs: result.endMs,
         wallMs: performance.now() - startMs,

@@ -7,9 +7,13 @@ const f = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '
 
 /** The sweep as a table: one row per variant and offered load; then the sustainable throughput per variant. */
 export function formatLoadTable(results: LoadResults): string {
+  // A sweep comparing dispatch strategies also shows each one's worst wait for a slot (starvation) and refusals.
+  const dispatch = results.points.some((p) => p.dispatch !== undefined);
   const header = ['variant', 'load', 'done/measured', 'failed+timeout', 'throughput (req/s)', 'p50 (s)', 'p95 (s)', 'p99 (s)', 'max (s)', 'queue p99 (s)', 'SLA met (%)', 'GB-s', 'µUSD/req', 'cold (%)', 'peak conc.', 'throttles'];
+  if (dispatch) header.push('worst wait (s)', 'refused');
   const rows = results.points.map((p) => {
     const m = p.metrics;
+    const dispatchCells = dispatch ? [s(p.maxSlotWaitMs ?? Number.NaN), String(p.refusedInvocations ?? '—')] : [];
     return [
       p.variant,
       p.load,
@@ -27,6 +31,7 @@ export function formatLoadTable(results: LoadResults): string {
       f(100 * m.coldStartShare, 0),
       String(p.peakLiveInvocations),
       String(p.throttles),
+      ...dispatchCells,
     ];
   });
   const sustainable = results.sustainable
@@ -40,6 +45,7 @@ export function loadCsv(results: LoadResults): string {
   const rows = results.points.map((p) => ({
     variant: p.variant,
     planner: p.planner,
+    dispatch: p.dispatch ?? 'fifo',
     load: p.load,
     offeredPerS: p.offeredPerS ?? '',
     arrived: p.metrics.arrived,
@@ -63,6 +69,8 @@ export function loadCsv(results: LoadResults): string {
     coldStartShare: p.metrics.coldStartShare,
     peakLiveInvocations: p.peakLiveInvocations,
     throttles: p.throttles,
+    maxSlotWaitMs: p.maxSlotWaitMs ?? '',
+    refusedInvocations: p.refusedInvocations ?? '',
   }));
   return stringify(rows, { header: true });
 }
