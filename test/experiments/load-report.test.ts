@@ -32,4 +32,30 @@ describe('bench load results and report', () => {
     expect(p99.latencyS).toBeCloseTo(point.metrics.latencyP99Ms / 1000, 9);
     expect(await readFile(join(dir, 'load.md'), 'utf8')).toContain('Regenerate: `bench load test`');
   });
+
+  it('compares dispatch strategies: a point per variant × strategy × load, the worst wait, and the p99/attainment chart', { timeout: 120_000 }, async () => {
+    const built = await buildCompareMatrix({ workloads: ['tree_reduction', 'wordcount'], planners: ['wukong'], optimizations: ['none'], runs: 1, platform: 'test/experiments/fixtures/account-limit-8.json' });
+    const { getDispatchStrategy } = await import('../../core/dispatch/index.js');
+    const { results } = await runLoadSweep({
+      matrix: built.matrix,
+      loads: [{ kind: 'poisson', ratePerS: 2 }, { kind: 'poisson', ratePerS: 8 }],
+      requests: 30,
+      dispatch: [{ strategy: getDispatchStrategy('fifo') }, { strategy: getDispatchStrategy('edf') }],
+    });
+    expect(results.points.map((p) => `${p.variant}@${p.load}`)).toEqual(['wukong · fifo@2/s', 'wukong · fifo@8/s', 'wukong · edf@2/s', 'wukong · edf@8/s']);
+    for (const p of results.points) expect(p.peakLiveInvocations).toBeLessThanOrEqual(8);
+    // At 8/s the 8 slots are saturated: invocations wait, and the worst wait is reported.
+    const busy = results.points.find((p) => p.variant === 'wukong · fifo' && p.load === '8/s')!;
+    expect(busy.throttles).toBeGreaterThan(0);
+    expect(busy.maxSlotWaitMs).toBeGreaterThan(0);
+    expect(loadCsv(results).split('\n')[0]).toContain('dispatch');
+    const dir = await mkdtemp(join(tmpdir(), 'octoplan-load-dispatch-'));
+    await writeLoadReport(results, dir, 'bench load dispatch test');
+    const chart = JSON.parse(await readFile(join(dir, 'dispatch.vl.json'), 'utf8')) as { data: { values: { strategy: string; offeredPerS: number; p99S: number; attainment: number }[] } };
+    const edf8 = chart.data.values.find((v) => v.strategy === 'edf' && v.offeredPerS === 8)!;
+    const point = results.points.find((p) => p.variant === 'wukong · edf' && p.load === '8/s')!;
+    expect(edf8.p99S).toBeCloseTo(point.metrics.latencyP99Ms / 1000, 9);
+    expect(edf8.attainment).toBe(point.metrics.slaAttainment);
+    expect(await readFile(join(dir, 'load.md'), 'utf8')).toContain('dispatch.svg');
+  });
 });
