@@ -3,7 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { CellJob } from '../cell.js';
 import { startCellPool } from '../local-pool.js';
 import { cellName } from '../run-cell.js';
-import { stampMismatch } from '../toolkit-stamp.js';
+import { formatStamp, stampMismatch, toolkitStamp } from '../toolkit-stamp.js';
 import { bullConnection, CELL_QUEUE, connectQueueRedis, KEY_PREFIX } from './queue-connection.js';
 import { failureReason } from './queue-failure.js';
 import { decodeValue, encodeValue } from './value-codec.js';
@@ -42,13 +42,15 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
   const probe = await connectQueueRedis(options.url, 'octoplan-worker');
   probe.disconnect();
   const me = `${hostname()}:${process.pid}`;
+  // Stamped once, at start: the code this process loaded is the code it runs, whatever changes on disk later.
+  const stamp = toolkitStamp();
   const pool = startCellPool(options.jobs);
   const lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
 
   const process_ = async (job: Job<{ payload: string }>): Promise<string> => {
     const cellJob = decodeValue<CellJob>(job.data.payload);
     const name = cellName(cellJob.cell);
-    const mismatch = stampMismatch(cellJob.toolkit);
+    const mismatch = stampMismatch(cellJob.toolkit, stamp);
     if (mismatch) {
       options.log(`bench worker: refused cell ${job.id} (${name}): ${mismatch}`);
       throw new UnrecoverableError(failureReason({ name: 'ToolkitMismatchError', message: mismatch, userFacing: true, worker: me }));
@@ -81,7 +83,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Runni
     seen.add(e.message);
   });
   await worker.waitUntilReady();
-  options.log(`bench worker: ${me} takes cells from ${options.url} on ${options.jobs} thread(s) (Ctrl-C: finish the cells under way, then stop)`);
+  options.log(`bench worker: ${me} runs ${formatStamp(stamp)}, takes cells from ${options.url} on ${options.jobs} thread(s) (Ctrl-C: finish the cells under way, then stop)`);
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

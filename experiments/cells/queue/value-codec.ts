@@ -7,7 +7,7 @@ const TAG = '$number';
 
 /** Encodes a plain-data value as JSON text, keeping non-finite numbers and -0. */
 export function encodeValue(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { [TAG]: String(v) } : v));
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? { [TAG]: Object.is(v, -0) ? '-0' : String(v) } : v));
 }
 
 /** Decodes what `encodeValue` wrote. */
