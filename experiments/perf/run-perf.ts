@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 const root = join(import.meta.dirname, '..', '..');
 const outDir = join(root, 'node_modules', '.cache', 'octoplan-perf');
 mkdirSync(outDir, { recursive: true });
-const benchmarks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['predictions-perf', 'simulation-perf', 'load-perf', 'planning-perf', 'wfcommons-perf', 'report-perf', 'runtime-perf'];
+const benchmarks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['predictions-perf', 'simulation-perf', 'load-perf', 'planning-perf', 'wfcommons-perf', 'report-perf', 'runtime-perf', 'compare-jobs-perf'];
 for (const name of benchmarks) {
   const outfile = join(outDir, `${name}.mjs`);
   await build({
