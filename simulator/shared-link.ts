@@ -169,6 +169,10 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
 
   #end(jobs: readonly ActiveJob[], slowed: boolean): void {
     for (const job of jobs) {
+      // Its own event may still be pending (the contended link can end a job within the tolerance before it, then
+      // turn uncontended): bumping the version makes that event stale, or the job would end twice (a reply handed
+      // over twice, as the 100,000-task fixed-plan benchmark once did: a counter incremented twice, a run stuck).
+      job.version++;
       this.#active.delete(job);
       this.#aloneSum -= job.aloneRate;
     }
