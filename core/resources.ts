@@ -38,6 +38,11 @@ export function resources(memoryMb: number, vCpus?: number, rule: VcpuRule = LAM
   if (!Number.isFinite(derived) || derived <= 0) {
     throw new ConfigError(`vCpus must be a positive number, got ${vCpus}`);
   }
+  // vCPUs may differ from the memory rule (a recorded or local platform), but never exceed what the platform gives
+  // any worker: 64 vCPUs on a 2,048 MB Lambda worker would make every task 55 times faster than it can run.
+  if (derived > rule.maxVcpus) {
+    throw new ConfigError(`vCpus ${derived} at ${memoryMb} MB is more than the platform gives any worker (at most ${rule.maxVcpus} vCPUs; ${memoryMb} MB gets ${Math.round(Math.min(memoryMb / rule.mbPerVcpu, rule.maxVcpus) * 1000) / 1000} by its rule)`);
+  }
   return { memoryMb, vCpus: Math.round(derived * 1000) / 1000 };
 }
 
@@ -51,11 +56,14 @@ export function sameResources(a: ResourceConfig, b: ResourceConfig): boolean {
   return a.memoryMb === b.memoryMb && a.vCpus === b.vCpus;
 }
 
-/** Parses `2048`, `2048MB` or `2048MB/1.5vCPU` (CLI and config files). */
+/**
+ * Parses `2048`, `2048MB`, `2048:2` (memory MB : vCPUs, the form `--help` shows) or `2048MB/1.5vCPU` (the form
+ * `resourceKey` prints) — CLI and config files.
+ */
 export function parseResources(text: string, rule: VcpuRule = LAMBDA_VCPU_RULE): ResourceConfig {
-  const match = /^\s*(\d+)\s*(?:MB)?\s*(?:\/\s*(\d+(?:\.\d+)?)\s*(?:vCPUs?)?)?\s*$/i.exec(text);
+  const match = /^\s*(\d+)\s*(?:MB)?\s*(?:[/:]\s*(\d+(?:\.\d+)?)\s*(?:vCPUs?)?)?\s*$/i.exec(text);
   if (!match) {
-    throw new ConfigError(`cannot read resources '${text}': expected e.g. 2048, 2048MB or 2048MB/1.5vCPU`);
+    throw new ConfigError(`cannot read resources '${text}': expected memory MB with optional vCPUs, e.g. 2048, 2048:2, 2048MB or 2048MB/1.5vCPU`);
   }
   return resources(Number(match[1]), match[2] === undefined ? undefined : Number(match[2]), rule);
 }

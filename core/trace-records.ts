@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { atMost, BOUND_NAMES, MAX_DURATION_MS, MAX_HOST_MEMORY_MB, MAX_SIZE_BYTES, MAX_VCPUS } from './bounds.js';
 import type { Plan } from './plan.js';
 import { formatSla } from './sla.js';
 
@@ -12,14 +13,16 @@ import { formatSla } from './sla.js';
  */
 export const TRACE_SCHEMA_VERSION = 1;
 
-const nonNegative = z.number().finite().nonnegative();
-const byteCount = z.number().int().nonnegative();
+// Times and sizes are bounded, not only signed (core/bounds.ts): a duration of 1e300 ms is finite and would print as
+// a makespan of 3.47e300 in `bench compare`.
+const nonNegative = z.number().finite().nonnegative().max(MAX_DURATION_MS, atMost(MAX_DURATION_MS, BOUND_NAMES.duration));
+const byteCount = z.number().int().nonnegative().max(MAX_SIZE_BYTES, atMost(MAX_SIZE_BYTES, BOUND_NAMES.size));
 const id = z.string().min(1);
 
 /** Resources as recorded: the worker's actual memory and vCPU share. */
 export const resourceRecordSchema = z.strictObject({
-  memoryMb: z.number().int().positive(),
-  vCpus: z.number().finite().positive(),
+  memoryMb: z.number().int().positive().max(MAX_HOST_MEMORY_MB, atMost(MAX_HOST_MEMORY_MB, BOUND_NAMES.memory)),
+  vCpus: z.number().finite().positive().max(MAX_VCPUS, atMost(MAX_VCPUS, BOUND_NAMES.vCpus)),
 });
 
 /** One data movement between a worker and intermediate storage. */

@@ -1,5 +1,6 @@
 import { DirectedGraph } from 'graphology';
 import { topologicalGenerations, topologicalSort } from 'graphology-dag';
+import { MAX_SIZE_BYTES } from './bounds.js';
 import { WorkflowValidationError } from './errors.js';
 import type { Optimization } from './optimizations.js';
 
@@ -145,6 +146,10 @@ function checkSpecFields(workflow: string, spec: TaskSpec): void {
   const bytes = spec.staticInputBytes;
   if (bytes !== undefined && !(Number.isFinite(bytes) && bytes >= 0)) {
     throw new WorkflowValidationError(workflow, 'invalid-field', `${where}: field 'staticInputBytes' must be a non-negative number`, [spec.id]);
+  }
+  // Bounded, not only signed (core/bounds.ts): a finite 1e300 bytes overflows the transfer times it leads to.
+  if (bytes !== undefined && bytes > MAX_SIZE_BYTES) {
+    throw new WorkflowValidationError(workflow, 'invalid-field', `${where}: field 'staticInputBytes' is ${bytes}, more than 1 PB (${MAX_SIZE_BYTES} bytes)`, [spec.id]);
   }
 }
 

@@ -1,5 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import {
+  atLeast,
+  atMost,
+  BOUND_NAMES,
+  MAX_BANDWIDTH_BYTES_PER_MS,
+  MAX_CONCURRENCY,
+  MAX_DURATION_MS,
+  MAX_HOST_MEMORY_MB,
+  MAX_LATENCY_MS,
+  MAX_LOG_SIGMA,
+  MAX_OPS_PER_S,
+  MAX_PRICE_USD,
+  MAX_RETRIES,
+  MAX_SIZE_BYTES,
+  MAX_VCPUS,
+  MIN_BANDWIDTH_BYTES_PER_MS,
+  MIN_BILLING_GRANULARITY_MS,
+  MIN_RATE_PER_S,
+} from '../core/bounds.js';
 import { ConfigError } from '../core/errors.js';
 import { parseJsonText } from '../core/json-text.js';
 import { DEFAULT_PLATFORM_MODEL } from './platform-defaults.js';
@@ -26,56 +45,80 @@ const nonNegativeInt = z.number({ error: NON_NEGATIVE_INT }).int(NON_NEGATIVE_IN
 const probability = z.number({ error: PROBABILITY }).min(0, PROBABILITY).max(1, PROBABILITY);
 const object = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, { error: 'expected an object' });
 
-const latency = object({ medianMs: nonNegative, sigma: nonNegative });
+// Sizes, not only signs: every number is also bounded by a physical limit (core/bounds.ts says which and why), so a
+// finite but absurd override (a bandwidth of 1e-300, a latency of 1e308 ms) is refused here, naming the field,
+// instead of overflowing the simulator's clock or its bill.
+const upTo = <T extends z.ZodNumber>(schema: T, max: number, name: string) => schema.max(max, atMost(max, name));
+/** A number in [min, max] with a positive lower bound: one message per side (a sign check as well would say it twice). */
+const between = (min: number, minName: string, max: number, maxName: string) =>
+  z.number({ error: atLeast(min, minName) }).min(min, atLeast(min, minName)).max(max, atMost(max, maxName));
+const latencyMs = upTo(nonNegative, MAX_LATENCY_MS, BOUND_NAMES.latency);
+const durationMs = upTo(nonNegative, MAX_DURATION_MS, BOUND_NAMES.duration);
+const bandwidth = between(MIN_BANDWIDTH_BYTES_PER_MS, BOUND_NAMES.minBandwidth, MAX_BANDWIDTH_BYTES_PER_MS, BOUND_NAMES.maxBandwidth);
+const memoryMb = upTo(positive, MAX_HOST_MEMORY_MB, BOUND_NAMES.memory);
+const vCpus = upTo(positive, MAX_VCPUS, BOUND_NAMES.vCpus);
+const perSecond = (max: number, name: string) => between(MIN_RATE_PER_S, 'one per year', max, name);
+const price = upTo(nonNegative, MAX_PRICE_USD, BOUND_NAMES.price);
+
+const latency = object({ medianMs: latencyMs, sigma: upTo(nonNegative, MAX_LOG_SIGMA, BOUND_NAMES.sigma) });
 
 /** A memory table: at least one step, `fromMb` strictly increasing so each memory size has one value. */
-const memoryTable = z
-  .array(object({ fromMb: positiveInt, value: positive }), { error: 'expected an array of {fromMb, value} steps' })
-  .min(1, 'expected at least one step')
-  .superRefine((steps: readonly MemoryStep[], ctx) => {
-    for (let i = 1; i < steps.length; i++) {
-      if (steps[i]!.fromMb <= steps[i - 1]!.fromMb) {
-        ctx.addIssue({ code: 'custom', path: [i, 'fromMb'], message: 'expected fromMb larger than the previous step' });
+const memoryTable = (value: z.ZodNumber) =>
+  z
+    .array(object({ fromMb: upTo(positiveInt, MAX_HOST_MEMORY_MB, BOUND_NAMES.memory), value }), { error: 'expected an array of {fromMb, value} steps' })
+    .min(1, 'expected at least one step')
+    .superRefine((steps: readonly MemoryStep[], ctx) => {
+      for (let i = 1; i < steps.length; i++) {
+        if (steps[i]!.fromMb <= steps[i - 1]!.fromMb) {
+          ctx.addIssue({ code: 'custom', path: [i, 'fromMb'], message: 'expected fromMb larger than the previous step' });
+        }
       }
-    }
-  });
+    });
 
 const modelObject = object({
   profile: z.string({ error: 'expected a non-empty string' }).min(1, 'expected a non-empty string'),
-  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: positiveInt }),
+  invoke: object({ apiCall: latency, dispatch: latency, asyncPayloadLimitBytes: upTo(positiveInt, MAX_SIZE_BYTES, BOUND_NAMES.size) }),
   startup: object({
-    warmMs: nonNegative,
-    platformColdOverheadMs: nonNegative,
+    warmMs: latencyMs,
+    platformColdOverheadMs: latencyMs,
     runtimeInit: latency,
-    codeInitMs: nonNegative,
-    firstInvokeMs: memoryTable,
-    keepAliveMs: nonNegative,
+    codeInitMs: latencyMs,
+    firstInvokeMs: memoryTable(upTo(positive, MAX_LATENCY_MS, BOUND_NAMES.latency)),
+    keepAliveMs: durationMs,
   }),
-  concurrency: object({ accountLimit: positiveInt, scalingBurst: positiveInt, scalingRefillPerS: positive }),
-  cpu: object({ mbPerVcpu: positive, maxVcpus: positive, visibleCores: memoryTable, singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional(),
-    hostCores: positive.optional(),
-    backgroundMsPerTask: nonNegative.optional(),
+  concurrency: object({
+    accountLimit: upTo(positiveInt, MAX_CONCURRENCY, BOUND_NAMES.concurrency),
+    scalingBurst: upTo(positiveInt, MAX_CONCURRENCY, BOUND_NAMES.concurrency),
+    scalingRefillPerS: perSecond(MAX_CONCURRENCY, BOUND_NAMES.concurrency),
+  }),
+  cpu: object({
+    mbPerVcpu: between(1, '1 MB', MAX_HOST_MEMORY_MB, BOUND_NAMES.memory),
+    maxVcpus: vCpus,
+    visibleCores: memoryTable(vCpus),
+    singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional(),
+    hostCores: vCpus.optional(),
+    backgroundMsPerTask: latencyMs.optional(),
   }),
   storage: object({
     opLatency: latency,
-    bandwidthBytesPerMs: positive,
-    fullBandwidthFromMb: positive,
-    serverBandwidthBytesPerMs: positive,
-    serverBurstBandwidthBytesPerMs: positive.optional(),
-    serverBurstCreditBytes: nonNegative.optional(),
-    serverOpsPerS: positive,
+    bandwidthBytesPerMs: bandwidth,
+    fullBandwidthFromMb: memoryMb,
+    serverBandwidthBytesPerMs: bandwidth,
+    serverBurstBandwidthBytesPerMs: bandwidth.optional(),
+    serverBurstCreditBytes: upTo(nonNegative, MAX_SIZE_BYTES, BOUND_NAMES.size).optional(),
+    serverOpsPerS: perSecond(MAX_OPS_PER_S, BOUND_NAMES.ops),
   }),
   metadata: object({ counter: latency, notify: latency }),
   failures: object({
     workerFailureProbability: probability,
     taskFailureProbability: probability,
-    maxRetries: nonNegativeInt,
-    retryDelaysMs: z.array(nonNegative, { error: 'expected an array of delays in ms' }),
+    maxRetries: upTo(nonNegativeInt, MAX_RETRIES, BOUND_NAMES.retries),
+    retryDelaysMs: z.array(durationMs, { error: 'expected an array of delays in ms' }),
   }),
   pricing: object({
-    gbSecondUsd: nonNegative,
-    requestUsd: nonNegative,
-    billingGranularityMs: positive,
+    gbSecondUsd: price,
+    requestUsd: price,
+    billingGranularityMs: between(MIN_BILLING_GRANULARITY_MS, '1 µs in ms', MAX_DURATION_MS, BOUND_NAMES.duration),
     billInit: z.boolean({ error: 'expected true or false' }),
   }),
 });

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { atMost, BOUND_NAMES, MAX_DURATION_MS, MAX_SIZE_BYTES } from '../core/bounds.js';
 import { ConfigError } from '../core/errors.js';
 import { parseJsonText } from '../core/json-text.js';
 import type { Optimization } from '../core/optimizations.js';
 import { validatePlan, type Plan, type TaskPlan } from '../core/plan.js';
-import { resources } from '../core/resources.js';
+import { LAMBDA_VCPU_RULE, resources, type VcpuRule } from '../core/resources.js';
 import { formatSla, parseSla } from '../core/sla.js';
 import type { Workflow } from '../core/workflow.js';
 
@@ -15,23 +16,26 @@ import type { Workflow } from '../core/workflow.js';
  * vCPUs default to Lambda's rule for the memory.
  */
 const resourcesShape = { memoryMb: z.number().int().positive(), vCpus: z.number().positive().optional() };
+// Times and sizes bounded, not only signed (core/bounds.ts).
+const durationMs = z.number().nonnegative().max(MAX_DURATION_MS, atMost(MAX_DURATION_MS, BOUND_NAMES.duration));
+const sizeBytes = z.number().nonnegative().max(MAX_SIZE_BYTES, atMost(MAX_SIZE_BYTES, BOUND_NAMES.size));
 const optimizationSchema = z.union([
-  z.strictObject({ kind: z.literal('pre-warm'), targetResources: z.strictObject(resourcesShape), delayMs: z.number().nonnegative().optional() }),
+  z.strictObject({ kind: z.literal('pre-warm'), targetResources: z.strictObject(resourcesShape), delayMs: durationMs.optional() }),
   z.strictObject({ kind: z.literal('pre-load') }),
-  z.strictObject({ kind: z.literal('task-dup'), minSavedMs: z.number().nonnegative().optional() }),
+  z.strictObject({ kind: z.literal('task-dup'), minSavedMs: durationMs.optional() }),
   z.strictObject({ kind: z.string().regex(/^custom:.+/), params: z.record(z.string(), z.json()).optional() }),
 ]);
 const planFileSchema = z.strictObject({
   workflow: z.string().min(1),
   planner: z.string().min(1),
   sla: z.string(),
-  predictedMakespanMs: z.number().nonnegative().optional(),
+  predictedMakespanMs: durationMs.optional(),
   schedulerParams: z
     .strictObject({
-      largeOutputThresholdBytes: z.number().nonnegative().optional(),
+      largeOutputThresholdBytes: sizeBytes.optional(),
       clustering: z.boolean().optional(),
       delayedIo: z.boolean().optional(),
-      taskDupMinSavedMs: z.number().nonnegative().optional(),
+      taskDupMinSavedMs: durationMs.optional(),
     })
     .optional(),
   tasks: z.record(
@@ -44,8 +48,17 @@ const planFileSchema = z.strictObject({
   ),
 });
 
+/** A task's resources, or an error naming the file and the field (memory out of Lambda's range, too many vCPUs). */
+function resourcesOf(entry: { memoryMb: number; vCpus?: number | undefined }, file: string, field: string, rule: VcpuRule) {
+  try {
+    return resources(entry.memoryMb, entry.vCpus, rule);
+  } catch (e) {
+    throw new ConfigError(`${file}: field '${field}': ${(e as Error).message}`);
+  }
+}
+
 /** Parses plan JSON (already `JSON.parse`d) for `workflow`; errors name `file` and the field, or the task, at fault. */
-export function planFromJson(value: unknown, workflow: Workflow, file: string): Plan {
+export function planFromJson(value: unknown, workflow: Workflow, file: string, rule: VcpuRule = LAMBDA_VCPU_RULE): Plan {
   const parsed = planFileSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -63,11 +76,12 @@ export function planFromJson(value: unknown, workflow: Workflow, file: string): 
     const optimizations = (entry.optimizations ?? []).map((o): Optimization => {
       if (o.kind === 'pre-warm' && 'targetResources' in o) {
         const target = o.targetResources as { memoryMb: number; vCpus?: number };
-        return { kind: 'pre-warm', targetResources: resources(target.memoryMb, target.vCpus), ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}) };
+        const targetResources = resourcesOf(target, file, `tasks.${taskId}.optimizations.targetResources`, rule);
+        return { kind: 'pre-warm', targetResources, ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}) };
       }
       return o as Optimization;
     });
-    tasks.set(taskId, { workerId: entry.workerId, resources: resources(entry.memoryMb, entry.vCpus), optimizations });
+    tasks.set(taskId, { workerId: entry.workerId, resources: resourcesOf(entry, file, `tasks.${taskId}`, rule), optimizations });
   }
   const plan: Plan = {
     workflow: data.workflow,
@@ -86,14 +100,14 @@ export function planFromJson(value: unknown, workflow: Workflow, file: string): 
 }
 
 /** Reads and validates a plan file for `workflow`. */
-export async function readPlanFile(file: string, workflow: Workflow): Promise<Plan> {
+export async function readPlanFile(file: string, workflow: Workflow, rule: VcpuRule = LAMBDA_VCPU_RULE): Promise<Plan> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new ConfigError(`${file}: cannot read plan: ${(e as Error).message}`);
   }
-  return planFromJson(parseJsonText(text, file), workflow, file);
+  return planFromJson(parseJsonText(text, file), workflow, file, rule);
 }
 
 /** The JSON form of a plan (inverse of `planFromJson`). */

@@ -52,13 +52,22 @@ describe('platformModelFromJson: merging', () => {
 describe('platformModelFromJson: errors name the file and the field', () => {
   it('rejects a negative number', () => {
     expect(messageOf({ storage: { bandwidthBytesPerMs: -5 } })).toBe(
-      "platform.json: field 'storage.bandwidthBytesPerMs': expected a positive number",
+      "platform.json: field 'storage.bandwidthBytesPerMs': expected a number >= 0.001 (1 byte/s in bytes per ms)",
     );
+    expect(messageOf({ startup: { keepAliveMs: -5 } })).toBe("platform.json: field 'startup.keepAliveMs': expected a number >= 0");
+  });
+
+  it('rejects finite but absurd values, naming the bound (issue 21)', () => {
+    expect(messageOf({ storage: { bandwidthBytesPerMs: 1e-300 } })).toMatch(/field 'storage\.bandwidthBytesPerMs': expected a number >= 0\.001 \(1 byte\/s/);
+    expect(messageOf({ storage: { opLatency: { medianMs: 1e308, sigma: 0.1 } } })).toMatch(/field 'storage\.opLatency\.medianMs': expected a number <= 3600000 \(1 hour in ms\)/);
+    expect(messageOf({ invoke: { apiCall: { medianMs: 20, sigma: 1e300 } } })).toMatch(/field 'invoke\.apiCall\.sigma': expected a number <= 5/);
+    expect(messageOf({ pricing: { billingGranularityMs: 1e-300 } })).toMatch(/field 'pricing\.billingGranularityMs': expected a number >= 0\.001/);
+    expect(messageOf({ concurrency: { scalingRefillPerS: 1e-300 } })).toMatch(/field 'concurrency\.scalingRefillPerS': expected a number >= /);
   });
 
   it('rejects a wrong type', () => {
     expect(messageOf({ storage: { bandwidthBytesPerMs: '75000' } })).toBe(
-      "platform.json: field 'storage.bandwidthBytesPerMs': expected a positive number",
+      "platform.json: field 'storage.bandwidthBytesPerMs': expected a number >= 0.001 (1 byte/s in bytes per ms)",
     );
     expect(messageOf({ pricing: { billInit: 'yes' } })).toBe("platform.json: field 'pricing.billInit': expected true or false");
     expect(messageOf({ storage: 5 })).toBe("platform.json: field 'storage': expected an object");
@@ -152,6 +161,6 @@ describe('loadPlatformModel', () => {
   it('names the file in schema errors', async () => {
     const path = join(dir, 'bad.json');
     await writeFile(path, JSON.stringify({ storage: { bandwidthBytesPerMs: -1 } }));
-    await expect(loadPlatformModel(path)).rejects.toThrow(`${path}: field 'storage.bandwidthBytesPerMs': expected a positive number`);
+    await expect(loadPlatformModel(path)).rejects.toThrow(`${path}: field 'storage.bandwidthBytesPerMs': expected a number >= 0.001 (1 byte/s in bytes per ms)`);
   });
 });

@@ -1,4 +1,5 @@
 import { expectArray, expectObject, show } from './json-checks.js';
+import { MAX_SIZE_BYTES } from '../../core/bounds.js';
 import type { WarningLog } from './warnings.js';
 import { WfFormatError } from './wfformat-error.js';
 
@@ -63,6 +64,7 @@ export function migrate14To15(
           throw new WfFormatError(file, size === undefined ? 'missing-field' : 'wrong-type', `${fat}.sizeInBytes`, `expected an integer number of bytes for file '${fileId}', got ${show(size)}`, id);
         }
         if (size < 0) throw new WfFormatError(file, 'negative-value', `${fat}.sizeInBytes`, `file '${fileId}' has a negative size ${size}`, id);
+        if (size > MAX_SIZE_BYTES) throw new WfFormatError(file, 'out-of-range', `${fat}.sizeInBytes`, `file '${fileId}' has ${size} bytes, more than 1 PB (${MAX_SIZE_BYTES})`, id);
         if (entry.link !== 'input' && entry.link !== 'output') {
           throw new WfFormatError(file, entry.link === undefined ? 'missing-field' : 'wrong-type', `${fat}.link`, `expected "input" or "output", got ${show(entry.link)}`, id);
         }

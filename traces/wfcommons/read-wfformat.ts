@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { MAX_DURATION_S, MAX_SIZE_BYTES, MAX_VCPUS } from '../../core/bounds.js';
 import { migrate14To15 } from './migrate-1.4.js';
 import { expectArray, expectObject, isObject, show } from './json-checks.js';
 import { WarningLog } from './warnings.js';
@@ -156,6 +157,7 @@ function readFiles(value: unknown, file: string, warnings: WarningLog): Map<stri
       throw new WfFormatError(file, 'wrong-type', at('.sizeInBytes'), `expected an integer number of bytes for file '${id}', got ${show(size)}`);
     }
     if (size < 0) throw new WfFormatError(file, 'negative-value', at('.sizeInBytes'), `file '${id}' has a negative size ${size}`);
+    if (size > MAX_SIZE_BYTES) throw new WfFormatError(file, 'out-of-range', at('.sizeInBytes'), `file '${id}' has ${size} bytes, more than 1 PB (${MAX_SIZE_BYTES}); no workflow file is that large`);
     const first = files.get(id);
     if (first !== undefined) {
       // Nextflow-derived instances repeat ids; the migration script and WRENCH keep the first entry, so do we.
@@ -173,6 +175,9 @@ function readExecution(value: unknown, file: string, taskIndex: ReadonlyMap<stri
   const makespan = exec.makespanInSeconds;
   if (makespan !== undefined && !(typeof makespan === 'number' && Number.isFinite(makespan) && makespan >= 0)) {
     throw new WfFormatError(file, 'wrong-type', 'workflow.execution.makespanInSeconds', `expected a number of seconds >= 0, got ${show(makespan)}`);
+  }
+  if (typeof makespan === 'number' && makespan > MAX_DURATION_S) {
+    throw new WfFormatError(file, 'out-of-range', 'workflow.execution.makespanInSeconds', `${makespan} s is more than a year (${MAX_DURATION_S} s)`);
   }
   const field = 'workflow.execution.tasks';
   const list = expectArray(exec.tasks, file, field, 'an array of measured tasks');
@@ -197,13 +202,21 @@ function readExecution(value: unknown, file: string, taskIndex: ReadonlyMap<stri
       throw new WfFormatError(file, 'wrong-type', at('.runtimeInSeconds'), `expected a number of seconds, got ${show(runtime)}`, id);
     }
     if (runtime < 0) throw new WfFormatError(file, 'negative-value', at('.runtimeInSeconds'), `runtime ${runtime} s is negative`, id);
+    // Finite is not enough: 1e308 s overflows the simulator's clock once converted to ms (core/bounds.ts).
+    if (runtime > MAX_DURATION_S) throw new WfFormatError(file, 'out-of-range', at('.runtimeInSeconds'), `runtime ${runtime} s is more than a year (${MAX_DURATION_S} s)`, id);
     const cores = raw.coreCount;
     if (cores !== undefined && !(typeof cores === 'number' && Number.isFinite(cores) && cores > 0)) {
       throw new WfFormatError(file, 'wrong-type', at('.coreCount'), `expected a number of cores > 0, got ${show(cores)}`, id);
     }
+    if (typeof cores === 'number' && cores > MAX_VCPUS) {
+      throw new WfFormatError(file, 'out-of-range', at('.coreCount'), `${cores} cores is more than the largest host modelled (${MAX_VCPUS})`, id);
+    }
     const avgCpu = raw.avgCPU;
     if (avgCpu !== undefined && !(typeof avgCpu === 'number' && Number.isFinite(avgCpu) && avgCpu >= 0)) {
       throw new WfFormatError(file, 'wrong-type', at('.avgCPU'), `expected a CPU utilisation in percent >= 0, got ${show(avgCpu)}`, id);
+    }
+    if (typeof avgCpu === 'number' && avgCpu > MAX_VCPUS * 100) {
+      throw new WfFormatError(file, 'out-of-range', at('.avgCPU'), `${avgCpu} % is more than ${MAX_VCPUS} cores fully busy`, id);
     }
     tasksByIndex[specIndex] = {
       id,

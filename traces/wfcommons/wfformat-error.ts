@@ -14,6 +14,7 @@ export type WfFormatProblem =
   | 'unknown-file'
   | 'file-produced-twice'
   | 'negative-value'
+  | 'out-of-range'
   | 'cycle';
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { atMost, BOUND_NAMES, MAX_DURATION_MS, MAX_HOST_MEMORY_MB, MAX_SIZE_BYTES, MAX_VCPUS } from '../../core/bounds.js';
 import { ConfigError } from '../../core/errors.js';
 import { createWorkflow } from '../../core/workflow.js';
 import type { ImportedTask, ImportedWorkflow } from './to-workflow.js';
@@ -10,8 +11,10 @@ import type { ImportedTask, ImportedWorkflow } from './to-workflow.js';
  */
 export const IMPORTED_WORKFLOW_FORMAT = 'octoplan-imported-workflow';
 
-const count = z.number().int().nonnegative();
-const time = z.number().finite().nonnegative();
+// Sizes and times bounded as everywhere input is read (core/bounds.ts); counts of files and edges are sizes' kin.
+const count = z.number().int().nonnegative().max(MAX_SIZE_BYTES, atMost(MAX_SIZE_BYTES, BOUND_NAMES.size));
+const time = z.number().finite().nonnegative().max(MAX_DURATION_MS, atMost(MAX_DURATION_MS, BOUND_NAMES.duration));
+const vCpus = z.number().finite().positive().max(MAX_VCPUS, atMost(MAX_VCPUS, BOUND_NAMES.vCpus));
 const taskSchema = z.strictObject({
   id: z.string().min(1),
   functionName: z.string().min(1),
@@ -20,8 +23,9 @@ const taskSchema = z.strictObject({
   outputBytes: count,
   inputFileBytes: count,
   recordedRuntimeMs: time,
-  parallelism: z.number().finite().positive(),
-  cpuMsAt1Vcpu: time,
+  parallelism: vCpus,
+  // CPU time summed over a task's cores: a year on each of the most cores modelled.
+  cpuMsAt1Vcpu: z.number().finite().nonnegative().max(MAX_DURATION_MS * MAX_VCPUS, atMost(MAX_DURATION_MS * MAX_VCPUS, 'a year on each of the most cores modelled')),
   execMs: time,
 });
 const fileSchema = z.strictObject({
@@ -29,7 +33,7 @@ const fileSchema = z.strictObject({
   formatVersion: z.literal(1),
   name: z.string().min(1),
   source: z.strictObject({ file: z.string(), schemaVersion: z.string() }),
-  referenceResources: z.strictObject({ memoryMb: z.number().int().positive(), vCpus: z.number().positive() }),
+  referenceResources: z.strictObject({ memoryMb: z.number().int().positive().max(MAX_HOST_MEMORY_MB, atMost(MAX_HOST_MEMORY_MB, BOUND_NAMES.memory)), vCpus }),
   recordedMakespanMs: time.nullable(),
   fileCount: count,
   totalFileBytes: count,

@@ -5,7 +5,7 @@ import { TRUTH_CHOICES, type TruthChoice, type TruthKind } from '../../../core/c
 import { ConfigError } from '../../../core/errors.js';
 import { flexiblePlan, type Plan } from '../../../core/plan.js';
 import { createPredictions, type Predictions } from '../../../core/predictions/index.js';
-import { resources } from '../../../core/resources.js';
+import { LAMBDA_VCPU_RULE, resources } from '../../../core/resources.js';
 import { formatSla, type Sla } from '../../../core/sla.js';
 import type { RunHeader, TraceRecord } from '../../../core/trace-records.js';
 import { loadTaskOverrides } from '../../../planners/optimizations/overrides-file.js';
@@ -301,7 +301,9 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       throw new UsageError('--optimizations and --task-overrides apply to the plan of --planner');
     }
     let plan: Plan;
-    if (args.plan) plan = await readPlanFile(args.plan, workflow);
+    // The plan's vCPUs are held to the most the simulated platform gives a worker (Lambda: 6); a plan that names none
+    // still gets Lambda's rule, as the plan format documents.
+    if (args.plan) plan = await readPlanFile(args.plan, workflow, { mbPerVcpu: LAMBDA_VCPU_RULE.mbPerVcpu, maxVcpus: platform.cpu.maxVcpus });
     else if (args.planner) {
       const planner = await loadPlanner(args.planner);
       const configs = args.resources !== undefined ? resourcesOption(args.resources) : planner.defaultMemoryMb.map((m) => resources(m));
