@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import type { TraceRecord, WorkerRecord } from '../core/trace-records.js';
+import { randomBytes } from 'node:crypto';
+import type { AnyDispatchStrategy } from '../core/dispatch/index.js';
+import { Dispatcher, type DescribeInvocation } from './dispatch/dispatcher.js';
 import { LambdaGateway } from './gateway/gateway.js';
 import type { GatewayOptions, InvocationRecord } from './gateway/types.js';
 import { startLocalRedis, type LocalRedis } from './redis/local-server.js';
@@ -39,6 +42,22 @@ export interface LocalRuntimeOptions {
   readonly log?: (message: string) => void;
   /** Worker processes' output (default: captured and dropped; `inherit` prints it, for debugging). */
   readonly workerLogs?: GatewayOptions['logs'];
+  /**
+   * A dispatcher in front of the gateway (`dispatch/dispatcher.ts`): every invocation, the client's and the workers',
+   * waits in its Redis queue and goes to the gateway in the strategy's order when a slot of `concurrencyLimit` is
+   * free. Default: none (the gateway's own FIFO queue).
+   */
+  readonly dispatch?: LocalDispatchOptions;
+}
+
+/** The dispatcher of a local runtime. */
+export interface LocalDispatchOptions {
+  readonly strategy: AnyDispatchStrategy;
+  readonly maxWaitMs?: number;
+  /** What the dispatcher knows of each invocation (`DispatchRequests.describe`). */
+  readonly describe: DescribeInvocation;
+  /** Names its Redis keys; default a fresh name. */
+  readonly name?: string;
 }
 
 /** A run through the local gateway: the run's result and what the gateway saw of it. */
@@ -78,6 +97,8 @@ export class LocalRuntime {
     readonly invoker: AwsLambdaInvoker,
     private readonly ownRedis: LocalRedis | undefined,
     private readonly functionTimeoutMs: number,
+    /** The dispatcher every invocation goes through, when the runtime has one. */
+    readonly dispatcher?: Dispatcher,
   ) {}
 
   /** Starts Redis (unless given) and the gateway. */
@@ -99,8 +120,27 @@ export class LocalRuntime {
       await ownRedis?.stop();
       throw e;
     }
-    const invoker = new AwsLambdaInvoker({ endpoint: gateway.endpoint, region: gateway.region });
-    return new LocalRuntime(redisUrl, gateway, invoker, ownRedis, options.functionTimeoutMs ?? 60_000);
+    let dispatcher: Dispatcher | undefined;
+    if (options.dispatch) {
+      try {
+        dispatcher = await Dispatcher.start({
+          redisUrl,
+          name: options.dispatch.name ?? `local-${randomBytes(4).toString('hex')}`,
+          platformEndpoint: gateway.endpoint,
+          region: gateway.region,
+          concurrencyLimit: options.concurrencyLimit ?? 64,
+          strategy: options.dispatch.strategy,
+          describe: options.dispatch.describe,
+          ...(options.dispatch.maxWaitMs !== undefined ? { maxWaitMs: options.dispatch.maxWaitMs } : {}),
+        });
+      } catch (e) {
+        await gateway.close();
+        await ownRedis?.stop();
+        throw e;
+      }
+    }
+    const invoker = new AwsLambdaInvoker({ endpoint: dispatcher?.endpoint ?? gateway.endpoint, region: gateway.region });
+    return new LocalRuntime(redisUrl, gateway, invoker, ownRedis, options.functionTimeoutMs ?? 60_000, dispatcher);
   }
 
   /** Registers the worker function for each memory size not registered yet. */
@@ -116,7 +156,8 @@ export class LocalRuntime {
           timeoutMs: this.functionTimeoutMs,
           env: {
             OCTOPLAN_REDIS_URL: this.redisUrl,
-            OCTOPLAN_LAMBDA_ENDPOINT: this.gateway.endpoint,
+            // Workers invoke through the dispatcher when there is one, as the client does.
+            OCTOPLAN_LAMBDA_ENDPOINT: this.dispatcher?.endpoint ?? this.gateway.endpoint,
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
           },
         });
@@ -198,6 +239,10 @@ export class LocalRuntime {
   /** Stops every worker process, the gateway, and the private Redis if this runtime started one. */
   async close(): Promise<void> {
     this.invoker.close();
+    if (this.dispatcher) {
+      await this.dispatcher.clear();
+      await this.dispatcher.close();
+    }
     await this.gateway.close();
     await this.ownRedis?.stop();
   }

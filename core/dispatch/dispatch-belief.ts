@@ -16,6 +16,8 @@ export interface DispatchBelief {
   readonly remainingFromTaskMs: ReadonlyMap<string, number>;
   /** Sum of every task's predicted execution time. */
   readonly totalWorkMs: number;
+  /** The estimated makespan. */
+  readonly makespanMs: number;
   /** Predicted start-up of a new worker of `resources`. */
   startupMs(resources: ResourceConfig, start: 'cold' | 'warm'): number;
 }
@@ -35,7 +37,22 @@ export function dispatchBelief(estimate: { readonly makespanMs: number; readonly
     execMs.set(task.taskId, task.execMs);
     remainingFromTaskMs.set(task.taskId, remaining);
   }
-  return { execMs, remainingFromTaskMs, totalWorkMs, startupMs: (resources, start) => predictions.startupMs(resources, start, sla) };
+  return { execMs, remainingFromTaskMs, totalWorkMs, makespanMs: estimate.makespanMs, startupMs: (resources, start) => predictions.startupMs(resources, start, sla) };
+}
+
+/**
+ * The work the plan's estimate finished before any of `taskIds` starts: the completed work of a request whose progress
+ * is not observed (the real dispatcher sees invocations, not task completions), by the plan's own schedule.
+ */
+export function plannedCompletedWorkMs(belief: DispatchBelief, taskIds: readonly string[]): number {
+  let firstStartMs = Infinity;
+  for (const taskId of taskIds) firstStartMs = Math.min(firstStartMs, belief.makespanMs - (belief.remainingFromTaskMs.get(taskId) ?? belief.makespanMs));
+  let doneMs = 0;
+  for (const [taskId, execMs] of belief.execMs) {
+    const startMs = belief.makespanMs - belief.remainingFromTaskMs.get(taskId)!;
+    if (startMs + execMs <= firstStartMs) doneMs += execMs;
+  }
+  return doneMs;
 }
 
 /** Where and when an invocation waits: what the platform knows of it, beside the belief. */

@@ -1,4 +1,5 @@
 import type { Context, Handler } from 'aws-lambda';
+import { releaseDispatchTicket } from '../dispatch/release.js';
 import { resolveRedisUrl } from '../redis/connection.js';
 import { AwsLambdaInvoker } from './aws-invoker.js';
 import { parseInvocation } from './invocation.js';
@@ -27,13 +28,20 @@ export function createHandler(options: HandlerOptions = {}): Handler<unknown, Wo
     if (context) context.callbackWaitsForEmptyEventLoop = false;
     const invocation = parseInvocation(event);
     const invoker = options.invoker ?? (defaultInvoker ??= new AwsLambdaInvoker());
-    return runWorker(invocation, {
-      invoker,
-      redisUrl: resolveRedisUrl(options.redisUrl ?? invocation.redisUrl),
-      coldStart,
-      ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
-      ...(options.observe ? { observe: options.observe } : {}),
-    });
+    const redisUrl = resolveRedisUrl(options.redisUrl ?? invocation.redisUrl);
+    try {
+      return await runWorker(invocation, {
+        invoker,
+        redisUrl,
+        coldStart,
+        ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+        ...(options.observe ? { observe: options.observe } : {}),
+      });
+    } finally {
+      // The dispatcher's slot is this invocation's until it ends, however it ends (a SIGKILLed worker never gets
+      // here: the platform's retry of the same event releases it).
+      if (invocation.dispatchTicket !== undefined) await releaseDispatchTicket(redisUrl, invocation.dispatchTicket);
+    }
   };
 }
 

@@ -19,6 +19,11 @@ export interface WorkerInvocation {
   readonly invokedAtEpochMs: number;
   /** The run's Redis; default `$OCTOPLAN_REDIS_URL`. */
   readonly redisUrl?: string;
+  /**
+   * Set by a dispatcher (`runtime-lambda/dispatch/`) that forwarded the invocation: `<dispatcher>|<ticket>`, whose
+   * concurrency slot the worker releases when it ends.
+   */
+  readonly dispatchTicket?: string;
 }
 
 /** Checks an incoming event's shape; the error names the field at fault (a malformed payload must not half-run). */
@@ -37,5 +42,6 @@ export function parseInvocation(event: unknown): WorkerInvocation {
   if (e.preWarm !== undefined && typeof e.preWarm !== 'boolean') fail('preWarm', 'a boolean');
   if (typeof e.invokedAtEpochMs !== 'number') fail('invokedAtEpochMs', 'a number (epoch ms)');
   if (e.redisUrl !== undefined && typeof e.redisUrl !== 'string') fail('redisUrl', 'a string');
+  if (e.dispatchTicket !== undefined && (typeof e.dispatchTicket !== 'string' || !e.dispatchTicket.includes('|'))) fail('dispatchTicket', "a string '<dispatcher>|<ticket>'");
   return e as unknown as WorkerInvocation;
 }

@@ -15,7 +15,7 @@ import { randomLayeredDag } from '../../traces/synthetic/random-dag.js';
 function beliefOf(taskIds: readonly string[], execMs: (taskId: string) => number): DispatchBelief {
   const exec = new Map(taskIds.map((id) => [id, execMs(id)]));
   const total = [...exec.values()].reduce((a, b) => a + b, 0);
-  return { execMs: exec, remainingFromTaskMs: new Map(taskIds.map((id) => [id, total])), totalWorkMs: total, startupMs: (_r, start) => (start === 'cold' ? 500 : 20) };
+  return { execMs: exec, remainingFromTaskMs: new Map(taskIds.map((id) => [id, total])), totalWorkMs: total, makespanMs: total, startupMs: (_r, start) => (start === 'cold' ? 500 : 20) };
 }
 
 /** Truth of a one-task workflow: `execMs`, no output, 500 ms cold and 20 ms warm start-ups. */

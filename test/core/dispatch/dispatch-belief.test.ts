@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchBelief, waitingInvocation } from '../../../core/dispatch/index.js';
+import { dispatchBelief, plannedCompletedWorkMs, waitingInvocation } from '../../../core/dispatch/index.js';
 import type { Predictions } from '../../../core/predictions/index.js';
 import { resources } from '../../../core/resources.js';
 import { MEDIAN } from '../../../core/sla.js';
@@ -22,6 +22,11 @@ describe('dispatch belief', () => {
     expect(belief.remainingFromTaskMs.get('b')).toBe(700);
     expect(belief.execMs.get('c')).toBe(100);
     expect(belief.totalWorkMs).toBe(900);
+  });
+  it("counts as completed, for a dispatcher that does not see completions, the work the estimate finished before an invocation's tasks start", () => {
+    // a runs 0-300; b and c start at 300.
+    expect(plannedCompletedWorkMs(belief, ['b'])).toBe(300);
+    expect(plannedCompletedWorkMs(belief, ['a'])).toBe(0);
   });
   it("makes an invocation's predicted fields from its tasks, its memory and the predicted start-ups", () => {
     const inv = waitingInvocation(belief, {
