@@ -80,8 +80,8 @@ async function runBatch(strategy: AnyDispatchStrategy, requests: number, crashOn
 
 describe('the real dispatcher: strategies with real worker processes', () => {
   for (const strategy of [fifoStrategy, sjfStrategy, edfStrategy]) {
-    it(`${strategy.name}: every request completes through one slot, in the strategy's order, nothing left in Redis`, { timeout: 120_000 }, async () => {
-      const { results, log, counts } = await runBatch(strategy, 6);
+    it(`${strategy.name}: 20 requests all at once complete through one slot, in the strategy's order, nothing left in Redis`, { timeout: 120_000 }, async () => {
+      const { results, log, counts } = await runBatch(strategy, 20);
       for (const result of results) {
         expect(result.leftoverKeysAfterCleanup).toEqual([]);
         expect(result.invalidRecords).toEqual([]);
