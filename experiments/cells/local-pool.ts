@@ -2,10 +2,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { CellJob, CellResult } from './cell.js';
-import { inProcessExecutor } from './in-process.js';
 import { cellOutcomeValue, type CellOutcome } from './cell-outcome.js';
 import type { CellExecutor } from './executor.js';
-import { cellName } from './run-cell.js';
+import { cellName, runCell, type RunCellOptions } from './run-cell.js';
 import { toolkitStamp } from './toolkit-stamp.js';
 
 /** `--jobs` default: one worker thread per core the process may use. */
@@ -25,37 +24,70 @@ export interface CellPool {
 }
 
 /**
- * Starts `threads` worker threads (piscina). Each takes the next job as soon as it is free, so cells of unequal cost
- * balance themselves, and each builds a matrix's shared context (histories, truth) once and reuses it.
+ * Starts `threads` worker threads (piscina), each running up to `tasksPerThread` cells queued at once (one computes,
+ * the next waits in the thread, so it starts without a round trip through the main thread). Each builds a matrix's
+ * shared context (histories, truth) once and reuses it.
  */
-export function startCellPool(threads: number): CellPool {
-  const pool = new Piscina<CellJob, CellOutcome>({ filename: workerEntry(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+export function startCellPool(threads: number, tasksPerThread = 1): CellPool {
+  const pool = new Piscina<CellJob, CellOutcome>({
+    filename: workerEntry(),
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: tasksPerThread,
+    idleTimeout: 60_000,
+  });
   return { run: (job) => pool.run(job), destroy: () => pool.destroy() };
 }
 
+/** Lets the event loop run (worker messages, progress) between two cells computed on this thread. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
- * Runs cells on up to `jobs` worker threads (no more threads than cells; one cell runs in this process). Results come
- * back in the order of the list. The first failed cell fails the run, and the pool is shut down either way.
+ * Runs cells on `jobs` threads: this one and `jobs - 1` worker threads, started now so that they load the code while
+ * the caller builds its matrix. This thread takes part because its code is loaded and warm already: a worker thread
+ * costs a load of the code, the shared context and a JIT warm-up of its own, a large share of a sweep of a few seconds.
+ * Each thread takes the next cell of the list when it is free, so cells of unequal cost balance themselves; results
+ * come back in the order of the list. The first failed cell fails the run (no further cells are started).
  */
-export function poolExecutor(jobs: number): CellExecutor {
+export function poolExecutor(jobs: number, options: RunCellOptions = {}): CellExecutor {
+  const threads = jobs - 1;
+  const pool = threads > 0 ? startCellPool(threads, 2) : undefined;
   return {
-    description: `${jobs} worker thread(s)`,
+    description: `${jobs} threads (this one and ${threads} worker thread(s))`,
+    close: async () => pool?.destroy(),
     async run(cells, onCellDone) {
-      const threads = Math.min(jobs, cells.length);
-      if (threads <= 1) return inProcessExecutor().run(cells, onCellDone);
       const toolkit = toolkitStamp();
-      const pool = startCellPool(threads);
-      try {
-        return await Promise.all(
-          cells.map(async (cell, index): Promise<CellResult> => {
-            const result = cellOutcomeValue(await pool.run({ toolkit, cell }), cellName(cell));
-            onCellDone?.(index, result);
-            return result;
-          }),
-        );
-      } finally {
-        await pool.destroy();
-      }
+      const results: CellResult[] = new Array(cells.length);
+      let next = 0;
+      let failed = false;
+      const take = () => (!failed && next < cells.length ? next++ : -1);
+      const finish = (index: number, result: CellResult) => {
+        results[index] = result;
+        onCellDone?.(index, result);
+      };
+      const guarded = async (loop: () => Promise<void>) => {
+        try {
+          await loop();
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      };
+      const here = async () => {
+        for (let i = take(); i >= 0; i = take()) {
+          finish(i, await runCell(cells[i]!, options));
+          await yieldToEventLoop();
+        }
+      };
+      // Two feeders per worker thread: one cell computing there, one waiting there.
+      const feeder = async () => {
+        for (let i = take(); i >= 0; i = take()) finish(i, cellOutcomeValue(await pool!.run({ toolkit, cell: cells[i]! }), cellName(cells[i]!)));
+      };
+      const feeders = pool ? Array.from({ length: threads * 2 }, () => guarded(feeder)) : [];
+      await Promise.all([...feeders, guarded(here)]);
+      return results;
     },
   };
 }

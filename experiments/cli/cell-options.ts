@@ -1,7 +1,6 @@
 import type { CellExecutor } from '../cells/executor.js';
 import { defaultJobs, poolExecutor } from '../cells/local-pool.js';
 import { UsageError } from './errors.js';
-import type { Progress } from './progress.js';
 
 /** The options of a command that runs cells (`bench compare`): where they run. */
 export interface CellRunArgs {
@@ -16,7 +15,7 @@ export interface CellRunArgs {
  * process, the reference output), a worker-thread pool for more (default: one thread per core), or the Redis queue.
  * The queue's module (BullMQ) is loaded only when `--queue` is given.
  */
-export async function compareExecutor(args: CellRunArgs, progress: Pick<Progress, 'log'>): Promise<CellExecutor | undefined> {
+export async function compareExecutor(args: CellRunArgs, progress: { log(line: string): void }): Promise<CellExecutor | undefined> {
   if (args.queue === undefined) {
     const named = (['sweep', 'resume'] as const).filter((k) => args[k] !== undefined);
     if (named.length > 0) throw new UsageError(`--${named[0]} names a sweep on a queue; give --queue redis://HOST:PORT with it`);

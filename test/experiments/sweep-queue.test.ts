@@ -110,8 +110,10 @@ describe('bench compare --queue with bench worker', () => {
       // Every cell completed once; the one A held when it died went back to the queue and was run by B.
       expect(jobs.map((j) => j && j.finishedOn !== undefined)).toEqual(Array(CELLS).fill(true));
       expect(jobs.filter((j) => j!.stalledCounter > 0).length).toBe(1);
+      // A logs a cell done just before BullMQ records it: killed in between, that cell is run again by B (its result
+      // still taken once). So the logs count every cell once, or that one twice.
       expect(b.done()).toBeGreaterThanOrEqual(CELLS - a.done());
-      expect(a.done() + b.done()).toBe(CELLS);
+      expect(a.done() + b.done()).toBeLessThanOrEqual(CELLS + 1);
     } finally {
       await queue.close();
     }

@@ -17,6 +17,7 @@ import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.j
 import { DEFAULT_HOLDOUT_FRACTION } from '../../compare/truth.js';
 import { printReportOutput } from './report.js';
 import { compareExecutor, cpuSeconds, etaClock } from '../cell-options.js';
+import type { CellExecutor } from '../../cells/executor.js';
 
 /** Experiments `--experiment` can name. */
 export const COMPARE_EXPERIMENTS = ['headline'] as const;
@@ -115,106 +116,115 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (args) => {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
-    const slas = args.sla === undefined ? undefined : slaOption(args.sla);
-    const seed = seedOption(args.seed);
-    const workloads = args.workloads === undefined ? undefined : listOption(args.workloads);
-    const common = {
-      ...(workloads ? { workloads } : {}),
-      ...(slas ? { slas } : {}),
-      ...(args.runs !== undefined ? { runs: args.runs } : {}),
-      ...(args['history-runs'] !== undefined ? { historyRuns: args['history-runs'] } : {}),
-      ...(args.history ? { historyPath: args.history } : {}),
-      ...(args.platform ? { platform: args.platform } : {}),
-      ...(args.truth !== undefined ? { truth: args.truth as TruthChoice } : {}),
-      ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
-      ...(args['replay-run'] !== undefined ? { replayRun: String(args['replay-run']) } : {}),
-      ...(args['prediction-error'] !== undefined ? { predictionErrors: numberListOption(args['prediction-error'], '--prediction-error') } : {}),
-      ...(args['prediction-bias'] !== undefined ? { predictionBias: args['prediction-bias'] } : {}),
-      ...(args['belief-scale'] !== undefined ? { beliefScale: factorsOption(args['belief-scale'], '--belief-scale') } : {}),
-      seed,
-    };
-
-    let matrix: CompareMatrix;
-    let notes: string[] = [];
-    let roles: HeadlineRoles | undefined;
-    let workflowSources: WorkflowSources | undefined;
-    if (args.experiment !== undefined) {
-      if (!(COMPARE_EXPERIMENTS as readonly string[]).includes(args.experiment)) {
-        throw new UsageError(`unknown experiment '${args.experiment}' (experiments: ${COMPARE_EXPERIMENTS.join(', ')})`);
-      }
-      const imported = (['workflow', 'noise'] as const).filter((k) => args[k] !== undefined);
-      if (imported.length > 0) {
-        throw new UsageError(`--experiment ${args.experiment} compares the reference's built-in workloads; ${imported.map((k) => `--${k}`).join(' and ')} ${imported.length > 1 ? 'do' : 'does'} not apply`);
-      }
-      const fixed = (['planners', 'optimizations', 'resources'] as const).filter((k) => args[k] !== undefined);
-      if (fixed.length > 0) throw new UsageError(`--experiment ${args.experiment} fixes ${fixed.map((k) => `--${k}`).join(', ')}; leave them out`);
-      ({ matrix, roles } = headlineMatrix(common));
-    } else {
-      const optimizations = args.optimizations === undefined ? undefined : args.optimizations.map(String);
-      const built = await buildCompareMatrix({
-        ...common,
-        ...(args.planners ? { planners: listOption(args.planners) } : {}),
-        ...(optimizations ? { optimizations } : {}),
-        ...(args.resources !== undefined ? { resources: resourcesOption(args.resources) } : {}),
-        ...(args.workflow ? { workflows: args.workflow.map(String) } : {}),
-        ...(args.noise !== undefined ? { noiseCv: args.noise } : {}),
-      });
-      ({ matrix, notes, workflowSources } = built);
-      for (const line of built.warnings) console.error(`bench compare: ${line}`);
-    }
-    for (const note of notes) console.error(`bench compare: note: ${note}`);
-
-    const cells = compareSteps(matrix);
-    const progress = await startProgress('bench compare', { enabled: args.progress });
-    const cpuStart = process.cpuUsage();
-    let results;
-    let executor;
+    // Made first: a pool's worker threads load the code while the matrix is built.
+    let log: (line: string) => void = (line) => console.error(line);
+    const executor = await compareExecutor(args, { log: (line) => log(line) });
     try {
-      executor = await compareExecutor(args, progress);
-      const eta = etaClock();
-      results = await runCompare(matrix, {
-        onProgress: (p) => progress.update(`${p.variant ? `${p.workload} ${p.variant}` : p.workload}${eta.text(p.done, p.total)}`, p.done, p.total),
-        onWarning: (message) => progress.log(`bench compare: warning: ${message}`),
-        ...(workflowSources ? { workflowSources } : {}),
-        ...(executor ? { executor } : {}),
-      });
-    } catch (error) {
-      progress.stop();
-      throw error;
+      await runCompareCommand(args, executor, (progressLog) => (log = progressLog));
     } finally {
       await executor?.close?.();
     }
-    progress.finish(
-      `${cells} cell(s) (${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s), ${matrix.runs} run(s) each) on ${executor?.description ?? 'this process'}, CPU ${cpuSeconds(process.cpuUsage(cpuStart)).toFixed(1)} s here`,
-    );
-    const headline = roles ? headlineReport(results, roles) : undefined;
-
-    const json = headline ? { ...results, headline } : results;
-    if (args['csv-out']) await writeTextOut(args['csv-out'], compareCsv(results));
-    if (args['json-out']) await writeJsonOut(args['json-out'], json);
-    if (args.report) {
-      // Loaded here: the renderer (Vega, resvg) is the heaviest module of the CLI and only a report needs it.
-      const { writeCompareReport } = await import('../../../reports/write-report.js');
-      const output = await writeCompareReport(results, args.report, {
-        source: join(args.report, 'results.json'),
-        command: ['bench', ...process.argv.slice(2)].join(' '),
-      });
-      // With --json or --csv, stdout is the results alone, so the report's file list goes to stderr.
-      if (args.json || args.csv) console.error(`bench compare: report written to ${output.dir}`);
-      else printReportOutput(output, 'bench compare');
-    }
-    if (args.json) {
-      console.log(JSON.stringify(json, null, 2));
-      return;
-    }
-    if (args.csv) {
-      process.stdout.write(compareCsv(results));
-      return;
-    }
-    console.log(formatCompareTables(results));
-    if (headline) console.log(`\n${formatHeadline(headline)}`);
-    console.log(`\n${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s) in ${(results.timing.totalMs / 1000).toFixed(1)} s; toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(seed)}`);
-    if (args['csv-out']) console.log(`CSV: ${args['csv-out']}`);
-    if (args['json-out']) console.log(`JSON: ${args['json-out']}`);
   },
 };
+
+/** `bench compare` once its cells' executor is chosen; `onProgressLog` receives where notes go once progress is shown. */
+async function runCompareCommand(args: CompareArgs, executor: CellExecutor | undefined, onProgressLog: (log: (line: string) => void) => void): Promise<void> {
+  const slas = args.sla === undefined ? undefined : slaOption(args.sla);
+  const seed = seedOption(args.seed);
+  const workloads = args.workloads === undefined ? undefined : listOption(args.workloads);
+  const common = {
+    ...(workloads ? { workloads } : {}),
+    ...(slas ? { slas } : {}),
+    ...(args.runs !== undefined ? { runs: args.runs } : {}),
+    ...(args['history-runs'] !== undefined ? { historyRuns: args['history-runs'] } : {}),
+    ...(args.history ? { historyPath: args.history } : {}),
+    ...(args.platform ? { platform: args.platform } : {}),
+    ...(args.truth !== undefined ? { truth: args.truth as TruthChoice } : {}),
+    ...(args.holdout !== undefined ? { holdout: args.holdout } : {}),
+    ...(args['replay-run'] !== undefined ? { replayRun: String(args['replay-run']) } : {}),
+    ...(args['prediction-error'] !== undefined ? { predictionErrors: numberListOption(args['prediction-error'], '--prediction-error') } : {}),
+    ...(args['prediction-bias'] !== undefined ? { predictionBias: args['prediction-bias'] } : {}),
+    ...(args['belief-scale'] !== undefined ? { beliefScale: factorsOption(args['belief-scale'], '--belief-scale') } : {}),
+    seed,
+  };
+
+  let matrix: CompareMatrix;
+  let notes: string[] = [];
+  let roles: HeadlineRoles | undefined;
+  let workflowSources: WorkflowSources | undefined;
+  if (args.experiment !== undefined) {
+    if (!(COMPARE_EXPERIMENTS as readonly string[]).includes(args.experiment)) {
+      throw new UsageError(`unknown experiment '${args.experiment}' (experiments: ${COMPARE_EXPERIMENTS.join(', ')})`);
+    }
+    const imported = (['workflow', 'noise'] as const).filter((k) => args[k] !== undefined);
+    if (imported.length > 0) {
+      throw new UsageError(`--experiment ${args.experiment} compares the reference's built-in workloads; ${imported.map((k) => `--${k}`).join(' and ')} ${imported.length > 1 ? 'do' : 'does'} not apply`);
+    }
+    const fixed = (['planners', 'optimizations', 'resources'] as const).filter((k) => args[k] !== undefined);
+    if (fixed.length > 0) throw new UsageError(`--experiment ${args.experiment} fixes ${fixed.map((k) => `--${k}`).join(', ')}; leave them out`);
+    ({ matrix, roles } = headlineMatrix(common));
+  } else {
+    const optimizations = args.optimizations === undefined ? undefined : args.optimizations.map(String);
+    const built = await buildCompareMatrix({
+      ...common,
+      ...(args.planners ? { planners: listOption(args.planners) } : {}),
+      ...(optimizations ? { optimizations } : {}),
+      ...(args.resources !== undefined ? { resources: resourcesOption(args.resources) } : {}),
+      ...(args.workflow ? { workflows: args.workflow.map(String) } : {}),
+      ...(args.noise !== undefined ? { noiseCv: args.noise } : {}),
+    });
+    ({ matrix, notes, workflowSources } = built);
+    for (const line of built.warnings) console.error(`bench compare: ${line}`);
+  }
+  for (const note of notes) console.error(`bench compare: note: ${note}`);
+
+  const cells = compareSteps(matrix);
+  const progress = await startProgress('bench compare', { enabled: args.progress });
+  onProgressLog((line) => progress.log(line));
+  const cpuStart = process.cpuUsage();
+  let results;
+  try {
+    const eta = etaClock();
+    results = await runCompare(matrix, {
+      onProgress: (p) => progress.update(`${p.variant ? `${p.workload} ${p.variant}` : p.workload}${eta.text(p.done, p.total)}`, p.done, p.total),
+      onWarning: (message) => progress.log(`bench compare: warning: ${message}`),
+      ...(workflowSources ? { workflowSources } : {}),
+      ...(executor ? { executor } : {}),
+    });
+  } catch (error) {
+    progress.stop();
+    throw error;
+  }
+  progress.finish(
+    `${cells} cell(s) (${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s), ${matrix.runs} run(s) each) on ${executor?.description ?? 'this process'}, CPU ${cpuSeconds(process.cpuUsage(cpuStart)).toFixed(1)} s here`,
+  );
+  const headline = roles ? headlineReport(results, roles) : undefined;
+
+  const json = headline ? { ...results, headline } : results;
+  if (args['csv-out']) await writeTextOut(args['csv-out'], compareCsv(results));
+  if (args['json-out']) await writeJsonOut(args['json-out'], json);
+  if (args.report) {
+    // Loaded here: the renderer (Vega, resvg) is the heaviest module of the CLI and only a report needs it.
+    const { writeCompareReport } = await import('../../../reports/write-report.js');
+    const output = await writeCompareReport(results, args.report, {
+      source: join(args.report, 'results.json'),
+      command: ['bench', ...process.argv.slice(2)].join(' '),
+    });
+    // With --json or --csv, stdout is the results alone, so the report's file list goes to stderr.
+    if (args.json || args.csv) console.error(`bench compare: report written to ${output.dir}`);
+    else printReportOutput(output, 'bench compare');
+  }
+  if (args.json) {
+    console.log(JSON.stringify(json, null, 2));
+    return;
+  }
+  if (args.csv) {
+    process.stdout.write(compareCsv(results));
+    return;
+  }
+  console.log(formatCompareTables(results));
+  if (headline) console.log(`\n${formatHeadline(headline)}`);
+  console.log(`\n${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s) in ${(results.timing.totalMs / 1000).toFixed(1)} s; toolkit ${results.toolkit.name} ${results.toolkit.version}, seed ${String(seed)}`);
+  if (args['csv-out']) console.log(`CSV: ${args['csv-out']}`);
+  if (args['json-out']) console.log(`JSON: ${args['json-out']}`);
+}
