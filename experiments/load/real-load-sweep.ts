@@ -66,6 +66,8 @@ export interface RealLoadSweep {
   readonly records: Map<string, readonly (readonly TraceRecord[])[]>;
   /** Per point: the arrivals as sent (ms from its start), for simulating the same point. */
   readonly sent: Map<string, readonly { readonly timeMs: number; readonly workflow: string }[]>;
+  /** Per point: each request's arrival → submission by the client (ms, `RealLoadResult.submissionMs`). */
+  readonly submissionMs: Map<string, readonly number[]>;
   /** Per point: why its failed requests failed. */
   readonly failures: Map<string, Readonly<Record<number, string>>>;
   /** Keys under `octoplan:` in Redis after the sweep (none expected: every run cleans up after itself). */
@@ -127,6 +129,7 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
   const records = new Map<string, readonly (readonly TraceRecord[])[]>();
   const sent = new Map<string, readonly { timeMs: number; workflow: string }[]>();
   const failures = new Map<string, Readonly<Record<number, string>>>();
+  const submissionMs = new Map<string, readonly number[]>();
   let maxSendLagMs = 0;
   let leftoverKeys: string[];
   try {
@@ -155,6 +158,7 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
       if (point.records) records.set(key, point.records);
       sent.set(key, point.sent);
       failures.set(key, point.failures);
+      submissionMs.set(key, point.submissionMs);
       maxSendLagMs = Math.max(maxSendLagMs, point.maxSendLagMs);
       points.push({
         variant,
@@ -165,6 +169,9 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
         latenciesMs: point.requests.slice(Math.floor(point.requests.length * warmupFraction)).flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs])),
         peakLiveInvocations: point.peakLiveInvocations,
         throttles: point.throttles,
+        maxSlotWaitMs: point.maxSlotWaitMs,
+        // The gateway queues every Event invocation it cannot run yet; it refuses none.
+        refusedInvocations: 0,
         series: point.series,
         // The measured span of the point: the field the simulated sweep fills with its virtual end time.
         simulatedMs: point.endMs,
@@ -197,6 +204,7 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
     records,
     sent,
     failures,
+    submissionMs,
     leftoverKeys,
     plans,
     mix,

@@ -73,10 +73,17 @@ export interface RealLoadResult {
   readonly peakLiveInvocations: number;
   /** Invocations that found every slot of the account limit taken and waited in the gateway's queue. */
   readonly throttles: number;
+  /** Longest any invocation of the point waited in the gateway's queue for a slot (ms). */
+  readonly maxSlotWaitMs: number;
   /** How late the driver started requests after their arrival time (ms, the largest): its own share of the host. */
   readonly maxSendLagMs: number;
   /** Why each failed request failed (its run's error), by request index. */
   readonly failures: Readonly<Record<number, string>>;
+  /**
+   * Per request (arrival order), arrival → the client's submission of its run (ms; NaN when it failed): the client
+   * storing inputs and configuration, which counts in the latency but which no worker record shows.
+   */
+  readonly submissionMs: readonly number[];
 }
 
 const epochNowMs = () => performance.timeOrigin + performance.now();
@@ -98,11 +105,13 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
   const records: (readonly TraceRecord[])[] = [];
   const sent: TraceArrival[] = [];
   const failures: Record<number, string> = {};
+  const submissionMs: number[] = [];
   const series: ConcurrencySample[] = [];
   const running: Promise<void>[] = [];
   const perWorkflow = new Map<string, number>();
   let ended = 0;
   let maxSendLagMs = 0;
+  let maxSlotWaitMs = 0;
 
   runtime.gateway.resetConcurrencyStats();
   const startEpochMs = epochNowMs();
@@ -137,7 +146,11 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
       params: { ...entry.params, request: index, requestOfWorkflow: k },
     });
     const done = run.then(
-      (result) => outcomeOf(index, entry, arrivalMs, arrivalEpochMs, result, options),
+      (result) => {
+        submissionMs[index] = round3(result.startEpochMs - arrivalEpochMs);
+        for (const attempt of result.invocations) maxSlotWaitMs = Math.max(maxSlotWaitMs, attempt.dispatchedAtMs - attempt.invokedAtMs);
+        return outcomeOf(index, entry, arrivalMs, arrivalEpochMs, result, options);
+      },
       (error: unknown) => {
         failures[index] = (error as Error).message;
         return failedOutcome(index, entry, arrivalMs);
@@ -189,8 +202,10 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
     endMs: sinceStartMs(),
     peakLiveInvocations: stats.peak,
     throttles: stats.waited,
+    maxSlotWaitMs: round3(maxSlotWaitMs),
     maxSendLagMs,
     failures,
+    submissionMs: Array.from({ length: sent.length }, (_, i) => submissionMs[i] ?? Number.NaN),
   };
 }
 
