@@ -121,6 +121,11 @@ const LISTED: readonly Listed[] = [
     },
   },
   {
+    command: /\bbench worker\b|--queue redis:\/\//,
+    reason:
+      'a worker runs until stopped, and a queued sweep waits for workers; test/experiments/sweep-queue.test.ts runs two workers and clients against a test Redis (a killed worker, Ctrl-C and --resume, a version mismatch)',
+  },
+  {
     command: /--runtime lambda\b/,
     reason: 'needs AWS credentials and deployed functions (runtime-lambda/deploy/README.md); the local runtime runs the same handler',
   },
