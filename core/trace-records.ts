@@ -16,7 +16,8 @@ export const TRACE_SCHEMA_VERSION = 1;
 // Times and sizes are bounded, not only signed (core/bounds.ts): a duration of 1e300 ms is finite and would print as
 // a makespan of 3.47e300 in `bench compare`.
 const nonNegative = z.number().finite().nonnegative().max(MAX_DURATION_MS, atMost(MAX_DURATION_MS, BOUND_NAMES.duration));
-const byteCount = z.number().int().nonnegative().max(MAX_SIZE_BYTES, atMost(MAX_SIZE_BYTES, BOUND_NAMES.size));
+// The bound before the integer check, whose own range (2^53) would be the message for 1e300 bytes.
+const byteCount = z.number().nonnegative().max(MAX_SIZE_BYTES, atMost(MAX_SIZE_BYTES, BOUND_NAMES.size)).int();
 const id = z.string().min(1);
 
 /** Resources as recorded: the worker's actual memory and vCPU share. */

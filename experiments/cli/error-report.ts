@@ -53,7 +53,13 @@ function trimMessage(message: string, maxLines = 12): string {
  * library's error we did not anticipate) is its message with a note on how to see the stack trace.
  */
 export function describeError(error: unknown, debug = false): string[] {
-  if (isUserFacing(error)) return [trimMessage(error.message)];
+  if (isUserFacing(error)) {
+    // A prediction without samples names a function; what the user can act on is the history it came from.
+    if (error.name === 'NoSamplesError') {
+      return [error.message, 'the history has no such record: it may be empty, lack run headers, hold another workflow, or have had its lines refused (`bench traces validate PATH` says which)'];
+    }
+    return [trimMessage(error.message)];
+  }
   if (isFsError(error)) return [fsErrorMessage(error)];
   if (error instanceof Error) {
     const code = codeOf(error);

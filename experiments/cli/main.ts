@@ -1,6 +1,7 @@
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { reportErrorAndExit } from './error-report.js';
+import { checkEmptyValues, checkFlagBounds } from './flag-checks.js';
 import { checkOutputFlags } from './output-flags.js';
 import { checkRedisUrlOption } from './redis-url.js';
 import { COMMANDS, TRACES_DESCRIBE, TRACES_SUBCOMMANDS } from './catalogue.js';
@@ -33,6 +34,7 @@ async function tracesCommand(subcommand: string | undefined): Promise<CommandMod
 /** The `bench` command line: every octoplan job a researcher runs from a shell. */
 async function main(argv: string[]): Promise<void> {
   checkOutputFlags(argv);
+  checkEmptyValues(argv);
   const [first, second] = words(argv);
   let cli = yargs(argv)
     .scriptName('bench')
@@ -49,7 +51,10 @@ async function main(argv: string[]): Promise<void> {
     // Every command takes it: an error is one line unless the user asks where it happened.
     .option('debug', { type: 'boolean', global: true, describe: 'print the stack trace of an error (also OCTOPLAN_DEBUG=1)' })
     // A Redis URL is checked before a command starts servers or worker processes (`bench run`, `traces collect`, `validate`).
-    .middleware((args) => checkRedisUrlOption(args.redis))
+    .middleware((args) => {
+      checkRedisUrlOption(args.redis);
+      checkFlagBounds(args);
+    })
     .fail((message, error) => {
       if (error) throw error;
       console.error(`bench: ${message}`);

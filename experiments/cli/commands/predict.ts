@@ -11,7 +11,7 @@ import { DEFAULT_WORKLOAD, getWorkload, workloadNames } from '../../../traces/wo
 import { resolveParams } from '../../../traces/workloads/workload.js';
 import { otherInstanceLines, recordedInstance, runsOnOtherInstances } from '../../../traces/workloads/instance.js';
 import { UsageError } from '../errors.js';
-import { readTraceInput } from '../trace-input.js';
+import { readTraceInput, requireTaskRecords } from '../trace-input.js';
 import { paramsOption, resourcesOption, seedOption, slaOption, writeJsonOut } from '../options.js';
 import { checkPathOptions } from '../paths.js';
 import { formatBytes, formatTable } from '../table.js';
@@ -63,7 +63,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     let source: string;
     if (args.history !== undefined) {
       // Bad lines are reported and skipped; the good ones still count (nothing recorded is lost).
-      const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
+      const read = await readTraceInput(args.history, '--history', { reportBadLines: true, requireRuns: true });
       records = read.records;
       source = args.history;
     } else {
@@ -77,6 +77,12 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       // Predictions are for one instance's input sizes: the history's own when no --param names another; runs of
       // another instance still teach the functions, but what they predict here is extrapolated, so it is said.
       const own = runs.filter((r) => r.header.workflow === workflow.name);
+      if (own.length === 0) {
+        // Said here rather than as "no samples for output size of function …" from the first prediction asked for.
+        const present = [...new Set(runs.map((r) => r.header.workflow))].join(', ');
+        throw new UsageError(`--history '${args.history}' holds no run of workflow '${workflow.name}' (workflows there: ${present}); give --workload of one of them, or a history of '${workflow.name}'`);
+      }
+      requireTaskRecords(own, args.history, workflow.name);
       const recorded = args.param.length === 0 ? recordedInstance(workload, own) : undefined;
       if (recorded) {
         params = recorded;

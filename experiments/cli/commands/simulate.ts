@@ -28,7 +28,7 @@ import { resolveParams } from '../../../traces/workloads/workload.js';
 import { describeInstance, otherInstanceLines, recordedInstance, runsOnOtherInstances } from '../../../traces/workloads/instance.js';
 import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
-import { readTraceInput } from '../trace-input.js';
+import { readTraceInput, requireTaskRecords } from '../trace-input.js';
 import { paramsOption, resourcesOption, seedOption, slaOption, writeJsonOut } from '../options.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
@@ -241,7 +241,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
 
     let history: TraceRecord[];
     if (args.history) {
-      const read = await readTraceInput(args.history, '--history', { reportBadLines: true });
+      const read = await readTraceInput(args.history, '--history', { reportBadLines: true, requireRuns: true });
       history = read.records;
     } else if (source) {
       history = source.history;
@@ -255,6 +255,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       const present = [...new Set(grouped.map((r) => r.header.workflow))].join(', ') || 'none';
       throw new ConfigError(`--history '${args.history}' holds no run of workflow '${workflow.name}' (workflows there: ${present}); give a history of it or leave --history out`);
     }
+    if (args.history) requireTaskRecords(runs, args.history, workflow.name);
     if (args.history && workload) {
       // The history's runs are of one instance of the workload (`gemm` is 5 tasks in a real run, 17 by default): with
       // no --param that instance is simulated, as `bench compare` does; another one would be extrapolated and replayed
