@@ -151,6 +151,8 @@ const FILES: Record<string, string> = {
   'overrides-number.json': JSON.stringify({ [firstTask]: { 'pre-load': 1e308 } }),
   'overrides-array.json': JSON.stringify([{ 'pre-load': true }]),
   'overrides-not-json.json': '{ "x": ',
+  // An empty JSON file (a redirect that failed), for plans, platforms and task overrides.
+  'empty.json': '',
   // A plain file where a folder is expected.
   'a-file': 'not a folder\n',
 };
@@ -231,6 +233,7 @@ const CASES: Case[] = [
   { category: 'plan', name: 'pre-warm delay of 1e300 ms', args: () => sim('--plan', at('plan-delay-huge.json')), says: /plan-delay-huge\.json: field 'tasks\..+optimizations/ },
   { category: 'plan', name: 'SLA unreadable', args: () => sim('--plan', at('plan-bad-sla.json')), says: /field 'sla': cannot read SLA 'fastest'/ },
   { category: 'plan', name: 'an array', args: () => sim('--plan', at('plan-array.json')), says: /plan-array\.json: field '': / },
+  { category: 'plan', name: 'an empty file', args: () => sim('--plan', at('empty.json')), says: /empty\.json: the file is empty; expected a JSON object/ },
   { category: 'plan', name: 'not JSON', args: () => sim('--plan', at('plan-not-json.json')), says: /plan-not-json\.json: invalid JSON/ },
 
   // Platform overrides.
@@ -245,6 +248,7 @@ const CASES: Case[] = [
   { category: 'platform', name: 'a million retries', args: () => sim('--platform', at('platform-retries-huge.json')), says: /field 'failures\.maxRetries': expected a number <= 100/ },
   { category: 'platform', name: 'probability above 1', args: () => sim('--platform', at('platform-probability.json')), says: /field 'failures\.workerFailureProbability': expected a probability in \[0, 1\]/ },
   { category: 'platform', name: 'price of 1e300 USD', args: () => sim('--platform', at('platform-price-huge.json')), says: /field 'pricing\.gbSecondUsd': expected a number <= 1/ },
+  { category: 'platform', name: 'an empty file', args: () => sim('--platform', at('empty.json')), says: /empty\.json: the file is empty; expected a JSON object/ },
   { category: 'platform', name: 'not JSON', args: () => sim('--platform', at('platform-not-json.json')), says: /platform-not-json\.json: invalid JSON/ },
   { category: 'platform', name: 'under bench load too', args: () => ['load', '--workloads', 'gemm', '--requests', '2', '--platform', at('platform-bandwidth-tiny.json')], says: /field 'storage\.bandwidthBytesPerMs'/ },
 
@@ -253,6 +257,7 @@ const CASES: Case[] = [
   { category: 'task-overrides', name: 'unknown optimization', args: () => simPlanner('--task-overrides', at('overrides-unknown-pass.json')), says: /unknown optimization 'pre-cook'/ },
   { category: 'task-overrides', name: 'a number for a flag', args: () => simPlanner('--task-overrides', at('overrides-number.json')), says: /field 'pre-load' must be true or false, got number 1e\+308/ },
   { category: 'task-overrides', name: 'an array', args: () => simPlanner('--task-overrides', at('overrides-array.json')), says: /expected an object mapping task ids to overrides, got an array/ },
+  { category: 'task-overrides', name: 'an empty file', args: () => simPlanner('--task-overrides', at('empty.json')), says: /empty\.json: the file is empty; expected a JSON object/ },
   { category: 'task-overrides', name: 'not JSON', args: () => simPlanner('--task-overrides', at('overrides-not-json.json')), says: /overrides-not-json\.json: invalid JSON/ },
   { category: 'task-overrides', name: 'without a planner', args: () => sim('--task-overrides', at('overrides-array.json')), says: /--optimizations and --task-overrides apply to the plan of --planner/ },
 
