@@ -98,6 +98,7 @@ const modelObject = object({
     singleThreadedWorker: z.boolean({ error: 'expected true or false' }).optional(),
     hostCores: vCpus.optional(),
     backgroundMsPerTask: latencyMs.optional(),
+    otherHostJobs: z.number({ error: 'expected a number' }).min(0, { error: 'expected a number >= 0' }).max(10_000, { error: 'expected at most 10,000 processes' }).optional(),
   }),
   storage: object({
     opLatency: latency,

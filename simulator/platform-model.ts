@@ -90,6 +90,13 @@ export interface CpuModel {
    * like any other job, so it slows everything down only when the host is loaded.
    */
   readonly backgroundMsPerTask?: number;
+  /**
+   * On a shared host (`hostCores`), processes of other programs that are always runnable beside the platform's own
+   * jobs (default 0): with n jobs of ours under way each progresses at min(1, hostCores / (n + otherHostJobs)). A
+   * machine that runs other work (the local gateway's host is shared) slows a job alone by (1 + others) / cores, and
+   * a job of ours added to a busy host slows the others only by a little, not by a whole core's worth.
+   */
+  readonly otherHostJobs?: number;
 }
 
 /** Intermediate storage (Redis-like) for task outputs. */

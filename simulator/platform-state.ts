@@ -101,6 +101,8 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   readonly #idleSinceMs = new Map<string, number[]>();
   /** Cores of the shared host; undefined when every instance has its own CPU (Lambda). */
   readonly hostCores: number | undefined;
+  /** Other programs' always-runnable processes on the shared host (`cpu.otherHostJobs`). */
+  readonly #otherHostJobs: number;
   // Processor sharing by virtual time: every job under way progresses at the same rate min(1, cores / n), so the
   // host's virtual clock (ms of progress each job has had) is enough, and only the job that finishes first needs an
   // event, rescheduled whenever n changes.
@@ -120,6 +122,7 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
     this.model = model;
     this.#dispatch = dispatch && new DispatchQueue(dispatch);
     this.hostCores = model.cpu.hostCores;
+    this.#otherHostJobs = model.cpu.otherHostJobs ?? 0;
     const { serverBurstBandwidthBytesPerMs: burstPerMs, serverBurstCreditBytes: creditBytes } = model.storage;
     this.bandwidth = new SharedLink(
       engine,
@@ -333,7 +336,7 @@ export class PlatformState implements EventOwner<HostDoneEvent | TokenDueEvent> 
   }
 
   #hostRate(): number {
-    return Math.min(1, this.hostCores! / Math.max(1, this.#hostJobs.length));
+    return Math.min(1, this.hostCores! / Math.max(1, this.#hostJobs.length + this.#otherHostJobs));
   }
 
   #advanceHost(): void {

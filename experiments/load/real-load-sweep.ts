@@ -10,6 +10,8 @@ import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
 import type { PlatformModel } from '../../simulator/platform-model.js';
 import { toolkitVersion } from '../compare/version.js';
 import { localWorkload, planLocal, syntheticHistory, type LocalPlan } from '../validate/local-plan.js';
+import type { DispatchQueueOptions } from '../../core/dispatch/index.js';
+import { DispatchRequests } from '../../runtime-lambda/dispatch/dispatch-requests.js';
 import type { LoadPoint, LoadResults } from './load-sweep.js';
 import { runRealLoadPoint, type RealLoadWorkflow } from './real-load.js';
 
@@ -55,6 +57,13 @@ export interface RealLoadSweepSpec {
   readonly sampleEveryMs?: number;
   /** Per workload, the history to plan from instead of the synthetic one. */
   readonly histories?: ReadonlyMap<string, Parameters<typeof planLocal>[1]>;
+  /**
+   * Dispatch strategies to compare: each runs every load through a dispatcher in front of the gateway
+   * (`runtime-lambda/dispatch/`), its points labelled `<variant> · <strategy>`. Default none: the gateway's FIFO queue.
+   */
+  readonly dispatch?: readonly DispatchQueueOptions[];
+  /** Priority class per workload name, for a `priority` strategy. */
+  readonly priorityClasses?: Readonly<Record<string, number>>;
   readonly onProgress?: (done: number, total: number, what: string) => void;
   readonly log?: (message: string) => void;
 }
@@ -68,6 +77,8 @@ export interface RealLoadSweep {
   readonly sent: Map<string, readonly { readonly timeMs: number; readonly workflow: string }[]>;
   /** Per point: each request's arrival → submission by the client (ms, `RealLoadResult.submissionMs`). */
   readonly submissionMs: Map<string, readonly number[]>;
+  /** Per point: the host's mean 1-minute load average while it ran (`RealLoadResult.hostLoadAverage`). */
+  readonly hostLoadAverage: Map<string, number>;
   /** Per point: why its failed requests failed. */
   readonly failures: Map<string, Readonly<Record<number, string>>>;
   /** Keys under `octoplan:` in Redis after the sweep (none expected: every run cleans up after itself). */
@@ -81,7 +92,7 @@ export interface RealLoadSweep {
 }
 
 /** Plans the mix (one plan per workload, reused by every request), as `bench run` plans one workload. */
-export async function planRealMix(spec: Pick<RealLoadSweepSpec, 'workloads' | 'weights' | 'planner' | 'optimizations' | 'sla' | 'seed' | 'slaFactor' | 'slaMs' | 'histories'>): Promise<{ mix: RealLoadWorkflow[]; plans: Map<string, LocalPlan> }> {
+export async function planRealMix(spec: Pick<RealLoadSweepSpec, 'workloads' | 'weights' | 'planner' | 'optimizations' | 'sla' | 'seed' | 'slaFactor' | 'slaMs' | 'histories' | 'priorityClasses'>): Promise<{ mix: RealLoadWorkflow[]; plans: Map<string, LocalPlan> }> {
   const plans = new Map<string, LocalPlan>();
   const mix: RealLoadWorkflow[] = [];
   for (const name of spec.workloads) {
@@ -104,6 +115,8 @@ export async function planRealMix(spec: Pick<RealLoadSweepSpec, 'workloads' | 'w
       params: { ...instance.params, seed: spec.seed, role: 'load' },
       weight: spec.weights?.[name] ?? 1,
       slaMs: spec.slaMs ?? local.estimatedMakespanMs * (spec.slaFactor ?? 1),
+      dispatchBelief: local.dispatchBelief,
+      ...(spec.priorityClasses?.[name] !== undefined ? { priorityClass: spec.priorityClasses[name] } : {}),
     });
   }
   return { mix, plans };
@@ -119,74 +132,97 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
   const platform = realLoadPlatform(spec.platform);
   const warmupFraction = spec.warmupFraction ?? DEFAULT_WARMUP_FRACTION;
   const { mix, plans } = await planRealMix(spec);
-  const variant = `${spec.planner}${spec.optimizations.length > 0 ? `+${spec.optimizations.join('+')}` : ''}`;
-  const runtime = await LocalRuntime.start({
-    ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
-    concurrencyLimit: platform.concurrency.accountLimit,
-    ...(spec.log ? { log: spec.log } : {}),
-  });
+  const planned = `${spec.planner}${spec.optimizations.length > 0 ? `+${spec.optimizations.join('+')}` : ''}`;
   const points: LoadPoint[] = [];
   const records = new Map<string, readonly (readonly TraceRecord[])[]>();
   const sent = new Map<string, readonly { timeMs: number; workflow: string }[]>();
   const failures = new Map<string, Readonly<Record<number, string>>>();
   const submissionMs = new Map<string, readonly number[]>();
+  const hostLoadAverage = new Map<string, number>();
   let maxSendLagMs = 0;
-  let leftoverKeys: string[];
-  try {
-    // Registered (bundled) before the first point, so no request waits for a bundle.
-    await runtime.ensureFunctions(mix.flatMap((entry) => planMemorySizesMb(entry.plan)));
-    for (const [i, arrivals] of spec.loads.entries()) {
-      const label = formatArrivals(arrivals);
-      spec.onProgress?.(i, spec.loads.length, `${variant} at ${label} (real)`);
-      // Every point starts with no idle worker process, as a simulated point starts on an empty platform.
-      await runtime.reclaimIdle();
-      const startMs = performance.now();
-      const point = await runRealLoadPoint({
-        runtime,
-        mix,
-        arrivals,
-        seed: spec.seed,
-        platform,
-        ...(spec.requests !== undefined ? { requests: spec.requests } : {}),
-        ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
-        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-        ...(spec.sampleEveryMs !== undefined ? { sampleEveryMs: spec.sampleEveryMs } : {}),
-        ...(spec.keepRecords ? { keepRecords: true } : {}),
-        onRequestEnded: (ended) => spec.onProgress?.(i, spec.loads.length, `${variant} at ${label} (real): ${ended} request(s) ended`),
-      });
-      const key = `${variant}@${label}`;
-      if (point.records) records.set(key, point.records);
-      sent.set(key, point.sent);
-      failures.set(key, point.failures);
-      submissionMs.set(key, point.submissionMs);
-      maxSendLagMs = Math.max(maxSendLagMs, point.maxSendLagMs);
-      points.push({
-        variant,
-        planner: spec.planner,
-        load: label,
-        offeredPerS: offeredPerS(arrivals) ?? null,
-        metrics: loadMetrics(point.requests, warmupFraction),
-        latenciesMs: point.requests.slice(Math.floor(point.requests.length * warmupFraction)).flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs])),
-        peakLiveInvocations: point.peakLiveInvocations,
-        throttles: point.throttles,
-        maxSlotWaitMs: point.maxSlotWaitMs,
-        // The gateway queues every Event invocation it cannot run yet; it refuses none.
-        refusedInvocations: 0,
-        series: point.series,
-        // The measured span of the point: the field the simulated sweep fills with its virtual end time.
-        simulatedMs: point.endMs,
-        wallMs: performance.now() - startMs,
-      });
+  let leftoverKeys: string[] = [];
+  const sustainable: LoadResults['sustainable'][number][] = [];
+  const dispatches: readonly (DispatchQueueOptions | undefined)[] = spec.dispatch && spec.dispatch.length > 0 ? spec.dispatch : [undefined];
+  for (const dispatch of dispatches) {
+    const variant = dispatch ? `${planned} · ${dispatch.strategy.name}` : planned;
+    const dispatchRequests = dispatch ? new DispatchRequests() : undefined;
+    const runtime = await LocalRuntime.start({
+      ...(spec.redisUrl ? { redisUrl: spec.redisUrl } : {}),
+      concurrencyLimit: platform.concurrency.accountLimit,
+      ...(spec.log ? { log: spec.log } : {}),
+      ...(dispatch ? { dispatch: { ...dispatch, describe: dispatchRequests!.describe } } : {}),
+    });
+    const variantPoints: LoadPoint[] = [];
+    try {
+      // Registered (bundled) before the first point, so no request waits for a bundle.
+      await runtime.ensureFunctions(mix.flatMap((entry) => planMemorySizesMb(entry.plan)));
+      for (const [i, arrivals] of spec.loads.entries()) {
+        const label = formatArrivals(arrivals);
+        spec.onProgress?.(i, spec.loads.length, `${variant} at ${label} (real)`);
+        // Every point starts with no idle worker process, as a simulated point starts on an empty platform.
+        await runtime.reclaimIdle();
+        const waitedBefore = runtime.dispatcher?.waited ?? 0;
+        const startMs = performance.now();
+        const pointStartEpochMs = performance.timeOrigin + startMs;
+        const point = await runRealLoadPoint({
+          runtime,
+          mix,
+          arrivals,
+          seed: spec.seed,
+          platform,
+          ...(spec.requests !== undefined ? { requests: spec.requests } : {}),
+          ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
+          ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+          ...(spec.sampleEveryMs !== undefined ? { sampleEveryMs: spec.sampleEveryMs } : {}),
+          ...(spec.keepRecords ? { keepRecords: true } : {}),
+          ...(dispatchRequests ? { dispatchRequests } : {}),
+          onRequestEnded: (ended) => spec.onProgress?.(i, spec.loads.length, `${variant} at ${label} (real): ${ended} request(s) ended`),
+        });
+        const key = `${variant}@${label}`;
+        if (point.records) records.set(key, point.records);
+        sent.set(key, point.sent);
+        failures.set(key, point.failures);
+        submissionMs.set(key, point.submissionMs);
+        hostLoadAverage.set(key, point.hostLoadAverage);
+        maxSendLagMs = Math.max(maxSendLagMs, point.maxSendLagMs);
+        // With a dispatcher, invocations wait for a slot in its queue, not the gateway's.
+        const dispatcherWaitMs = (runtime.dispatcher?.log ?? []).reduce((max, e) => (e.takenAtMs >= pointStartEpochMs ? Math.max(max, e.takenAtMs - e.queuedAtMs) : max), 0);
+        variantPoints.push({
+          variant,
+          planner: spec.planner,
+          ...(dispatch ? { dispatch: dispatch.strategy.name } : {}),
+          load: label,
+          offeredPerS: offeredPerS(arrivals) ?? null,
+          metrics: loadMetrics(point.requests, warmupFraction),
+          latenciesMs: point.requests.slice(Math.floor(point.requests.length * warmupFraction)).flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs])),
+          peakLiveInvocations: point.peakLiveInvocations,
+          // With a dispatcher the throttles are its own (invocations that waited in its queue); the gateway behind it
+          // also counts a forward that arrives while a worker that released its slot is still returning.
+          throttles: runtime.dispatcher ? runtime.dispatcher.waited - waitedBefore : point.throttles,
+          maxSlotWaitMs: Math.max(point.maxSlotWaitMs, Math.round(dispatcherWaitMs * 1000) / 1000),
+          // The gateway queues every Event invocation it cannot run yet; it refuses none.
+          refusedInvocations: 0,
+          series: point.series,
+          // The measured span of the point: the field the simulated sweep fills with its virtual end time.
+          simulatedMs: point.endMs,
+          wallMs: performance.now() - startMs,
+        });
+      }
+      spec.onProgress?.(spec.loads.length, spec.loads.length, 'done');
+      // The dispatcher's own keys first (its queue is empty by now); every run must have deleted its keys itself.
+      await runtime.dispatcher?.clear();
+      leftoverKeys = [...leftoverKeys, ...(await octoplanKeys(runtime.redisUrl))];
+    } finally {
+      await runtime.close();
     }
-    spec.onProgress?.(spec.loads.length, spec.loads.length, 'done');
-    leftoverKeys = await octoplanKeys(runtime.redisUrl);
-  } finally {
-    await runtime.close();
+    points.push(...variantPoints);
+    const withRate = variantPoints.filter((p) => p.offeredPerS !== null);
+    const lightest = [...withRate].sort((a, b) => a.offeredPerS! - b.offeredPerS!)[0];
+    const p99BoundMs = spec.p99BoundMs ?? (lightest ? 2 * lightest.metrics.latencyP99Ms : Number.NaN);
+    const throughputPerS = sustainableThroughput(withRate.map((p) => ({ offeredPerS: p.offeredPerS!, metrics: p.metrics })), p99BoundMs);
+    sustainable.push({ variant, p99BoundMs, throughputPerS: throughputPerS ?? null });
   }
-  const withRate = points.filter((p) => p.offeredPerS !== null);
-  const lightest = [...withRate].sort((a, b) => a.offeredPerS! - b.offeredPerS!)[0];
-  const p99BoundMs = spec.p99BoundMs ?? (lightest ? 2 * lightest.metrics.latencyP99Ms : Number.NaN);
-  const throughputPerS = sustainableThroughput(withRate.map((p) => ({ offeredPerS: p.offeredPerS!, metrics: p.metrics })), p99BoundMs);
+  const estimated = Object.fromEntries([...plans].map(([name, p]) => [name, p.estimatedMakespanMs]));
   return {
     results: {
       toolkit: toolkitVersion(),
@@ -198,13 +234,14 @@ export async function runRealLoadSweep(spec: RealLoadSweepSpec): Promise<RealLoa
       durationMs: spec.durationMs ?? null,
       warmupFraction,
       points,
-      sustainable: [{ variant, p99BoundMs, throughputPerS: throughputPerS ?? null }],
-      estimatedMakespanMs: { [variant]: Object.fromEntries([...plans].map(([name, p]) => [name, p.estimatedMakespanMs])) },
+      sustainable,
+      estimatedMakespanMs: Object.fromEntries(sustainable.map(({ variant }) => [variant, estimated])),
     },
     records,
     sent,
     failures,
     submissionMs,
+    hostLoadAverage,
     leftoverKeys,
     plans,
     mix,

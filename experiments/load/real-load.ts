@@ -1,3 +1,6 @@
+import { loadavg } from 'node:os';
+import type { DispatchBelief } from '../../core/dispatch/index.js';
+import type { DispatchRequests } from '../../runtime-lambda/dispatch/dispatch-requests.js';
 import { ConfigError } from '../../core/errors.js';
 import type { Plan } from '../../core/plan.js';
 import type { Seed } from '../../core/random.js';
@@ -34,6 +37,10 @@ export interface RealLoadWorkflow {
   readonly weight: number;
   /** Latency within which a request meets its SLA (ms). */
   readonly slaMs: number;
+  /** What a dispatch strategy believes of the plan, when the runtime has a dispatcher. */
+  readonly dispatchBelief?: DispatchBelief;
+  /** Priority class of its requests under a `priority` strategy (default 0). */
+  readonly priorityClass?: number;
 }
 
 /** What `runRealLoadPoint` takes. */
@@ -56,6 +63,11 @@ export interface RealLoadOptions {
   readonly keepRecords?: boolean;
   /** Called as each request ends, with how many have. */
   readonly onRequestEnded?: (ended: number, outcome: RequestOutcome) => void;
+  /**
+   * The requests the runtime's dispatcher describes its invocations from (`LocalRuntime.start({ dispatch })`): each
+   * request is registered under its run id before it starts. Every mix entry needs its `dispatchBelief` then.
+   */
+  readonly dispatchRequests?: DispatchRequests;
 }
 
 /** What one real load point measured. */
@@ -84,6 +96,11 @@ export interface RealLoadResult {
    * storing inputs and configuration, which counts in the latency but which no worker record shows.
    */
   readonly submissionMs: readonly number[];
+  /**
+   * The host's 1-minute load average (runnable processes, ours included), sampled with the concurrency: mean over
+   * the point. On a shared machine the other programs' share of it changes the latencies more than the offered load.
+   */
+  readonly hostLoadAverage: number;
 }
 
 const epochNowMs = () => performance.timeOrigin + performance.now();
@@ -98,6 +115,10 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
     for (const [i, a] of arrivals.arrivals.entries()) {
       if (!byName.has(a.workflow)) throw new ConfigError(`arrival ${i + 1}: unknown workflow '${a.workflow}' (the mix has: ${[...byName.keys()].join(', ')})`);
     }
+  }
+  if (options.dispatchRequests) {
+    const bare = mix.find((entry) => !entry.dispatchBelief);
+    if (bare) throw new ConfigError(`the dispatcher needs a dispatch belief for workflow '${bare.name}' of the load mix`);
   }
   const giveUpAfterMs = options.giveUpAfterMs ?? Math.max(120_000, 2 * (options.timeoutMs ?? 0));
   const sampleEveryMs = options.sampleEveryMs ?? 1000;
@@ -116,7 +137,9 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
   runtime.gateway.resetConcurrencyStats();
   const startEpochMs = epochNowMs();
   const sinceStartMs = () => epochNowMs() - startEpochMs;
+  const loadAverages: number[] = [];
   const sample = () => {
+    loadAverages.push(loadavg()[0]!);
     const stats = runtime.gateway.concurrencyStats();
     series.push({
       atMs: Math.round(sinceStartMs()),
@@ -137,7 +160,12 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
     perWorkflow.set(entry.name, k + 1);
     maxSendLagMs = Math.max(maxSendLagMs, sinceStartMs() - arrivalMs);
     const arrivalEpochMs = startEpochMs + arrivalMs;
+    const runId = options.dispatchRequests ? `${entry.name}-request-${index}-${Math.round(startEpochMs).toString(36)}` : undefined;
+    if (runId !== undefined) {
+      options.dispatchRequests!.register(runId, { workflow: entry.name, arrivalEpochMs, slaMs: entry.slaMs, priorityClass: entry.priorityClass ?? 0, belief: entry.dispatchBelief! });
+    }
     const run = runtime.runConcurrent({
+      ...(runId !== undefined ? { runId } : {}),
       workflow: entry.workflow,
       plan: entry.plan,
       staticInputs: entry.staticInputs,
@@ -157,6 +185,10 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
       },
     );
     return done.then(({ outcome, result }) => {
+      if (runId !== undefined) {
+        options.dispatchRequests!.forget(runId);
+        runtime.dispatcher?.recordRequestOutcome(outcome.slaMet);
+      }
       outcomes.push(outcome);
       if (options.keepRecords) records[index] = result?.records ?? [];
       ended++;
@@ -206,6 +238,7 @@ export async function runRealLoadPoint(options: RealLoadOptions): Promise<RealLo
     maxSendLagMs,
     failures,
     submissionMs: Array.from({ length: sent.length }, (_, i) => submissionMs[i] ?? Number.NaN),
+    hostLoadAverage: Math.round((100 * loadAverages.reduce((sum, x) => sum + x, 0)) / loadAverages.length) / 100,
   };
 }
 

@@ -37,34 +37,42 @@ export const DEFAULT_LOAD_SIMULATIONS = 20;
 /** A point whose measured throughput is below this share of the offered load is saturated (it cannot keep up). */
 export const SATURATED_BELOW_SHARE = 0.75;
 
-/** Simulations per fit load and candidate while calibrating the task code's speed. */
+/** Simulations per fit load and candidate while calibrating the host's other load. */
 const CALIBRATION_SIMULATIONS = 8;
 
-/** Candidate factors of the task code's speed on this host against its CPU time (1: as fast as its CPU time says). */
-const EXEC_SCALE_CANDIDATES = [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 8];
+/** Candidate numbers of other programs' always-runnable processes on the host (`cpu.otherHostJobs`). */
+const OTHER_JOBS_CANDIDATES = [0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 10, 12, 16];
+
+/** A job alone on a host of `cores` with `otherJobs` other runnable processes runs this many times slower than alone on an idle host. */
+export function slowdownAlone(cores: number, otherJobs: number): number {
+  return Math.max(1, (1 + otherJobs) / cores);
+}
 
 /**
- * How much longer than its CPU time task code takes on this host, calibrated on the fit loads: of the candidates,
- * the factor under which the simulated p50 latency at the fit loads is closest to the measured (least mean |log
- * ratio|). Why: predictions are of each task's time alone, which the runtime measures as its CPU time (`cpuMs`), and
- * the simulated host stretches tasks only by the jobs it knows of, the runtime's own. On this shared machine other
- * programs take a share of the two cores that changes from hour to hour (in one fit load task code ran at 2–8× its
- * CPU time with nothing of ours beside it), which no record of ours shows. Start-ups need no such factor: their
- * times alone are fitted from their recorded wall times.
+ * The other programs running on the host beside the runtime's processes (`cpu.otherHostJobs`), calibrated on the fit
+ * loads: of the candidates, the number under which the simulated p50 latency at the fit loads is closest to the
+ * measured (least mean |log ratio|). Why: predictions are of each task's time alone, which the runtime measures as
+ * its CPU time (`cpuMs`), and the records show what the run's own processes did, not what else ran; on this shared
+ * machine other programs keep several processes runnable, a number that changes from minute to minute (in one fit
+ * load task code ran at 2–8× its CPU time with nothing of ours beside it). Other processes are not fewer cores: a
+ * job of ours added to a busy host slows the others by (n + 1 + m) / (n + m), not by a core's worth, which is why
+ * a light load's slowdown must not be carried to a heavy one as a scale.
  */
-export function calibrateExecScale(
+export function calibrateOtherHostJobs(
   fitLoads: readonly number[],
-  simulatedP50Ms: (execScale: number, load: number) => number,
+  simulatedP50Ms: (otherJobs: number, load: number) => number,
   measuredP50Ms: (load: number) => number,
-): { execScale: number; p50ErrorPct: number } {
-  let best: { execScale: number; score: number; p50ErrorPct: number } | undefined;
-  for (const execScale of EXEC_SCALE_CANDIDATES) {
-    const ratios = fitLoads.map((i) => simulatedP50Ms(execScale, i) / measuredP50Ms(i)).filter((r) => Number.isFinite(r) && r > 0);
+): { otherJobs: number; p50ErrorPct: number } {
+  let best: { otherJobs: number; score: number; p50ErrorPct: number } | undefined;
+  for (const otherJobs of OTHER_JOBS_CANDIDATES) {
+    const ratios = fitLoads.map((i) => simulatedP50Ms(otherJobs, i) / measuredP50Ms(i)).filter((r) => Number.isFinite(r) && r > 0);
     if (ratios.length === 0) continue;
     const score = ratios.reduce((sum, r) => sum + Math.abs(Math.log(r)), 0) / ratios.length;
-    if (best === undefined || score < best.score) best = { execScale, score, p50ErrorPct: (ratios.reduce((x, r) => x * r, 1) ** (1 / ratios.length) - 1) * 100 };
+    if (best === undefined || score < best.score) best = { otherJobs, score, p50ErrorPct: (ratios.reduce((x, r) => x * r, 1) ** (1 / ratios.length) - 1) * 100 };
+    // Past the best the error only grows (more others, slower everything): stop once it clearly has.
+    if (best !== undefined && score > 2 * best.score + 0.5) break;
   }
-  return best ?? { execScale: 1, p50ErrorPct: Number.NaN };
+  return best ?? { otherJobs: 0, p50ErrorPct: Number.NaN };
 }
 
 /** Options of `runLoadValidation`. */
@@ -97,6 +105,8 @@ export interface LoadValidationRow {
   readonly role: 'fit' | 'held-out';
   /** Measured throughput below `SATURATED_BELOW_SHARE` of the offered load. */
   readonly saturated: boolean;
+  /** The host's mean 1-minute load average while the real point ran (ours included): how busy the machine was. */
+  readonly hostLoadAverage: number;
   readonly measured: { readonly p50Ms: number; readonly p99Ms: number; readonly throughputPerS: number; readonly completed: number; readonly measured: number };
   /** Means over the simulations. */
   readonly simulated: { readonly p50Ms: number; readonly p99Ms: number; readonly throughputPerS: number };
@@ -108,8 +118,8 @@ export interface LoadValidationRow {
 export interface LoadValidationReport {
   readonly options: { readonly workloads: readonly string[]; readonly planner: string; readonly optimizations: readonly OptimizationPassName[]; readonly sla: Sla; readonly seed: string; readonly requests: number | null; readonly simulations: number; readonly warmupFraction: number; readonly accountLimit: number };
   readonly fit: ProfileFit;
-  /** Task code's time on this host over its CPU time, calibrated on the fit loads (`calibrateExecScale`), and the fit loads' p50 error with it. */
-  readonly execScale: { readonly factor: number; readonly fitP50ErrorPct: number };
+  /** Other programs' runnable processes on the host, calibrated on the fit loads (`calibrateOtherHostJobs`): how many, the slowdown of a job alone, the fit loads' p50 error with them. */
+  readonly hostLoad: { readonly otherJobs: number; readonly slowdownAlone: number; readonly hostCores: number | undefined; readonly fitP50ErrorPct: number };
   /** The client's median arrival → submission at the fit loads (ms), added to every simulated latency. */
   readonly clientSubmissionMs: number;
   readonly rows: readonly LoadValidationRow[];
@@ -163,7 +173,7 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
   const predictionsByName = new Map(
     sweep.mix.map((entry) => [entry.name, localPredictions(entry.workflow, withTasksAlone(fitRuns.filter((r) => r.header.workflow === entry.workflow.name)), fitRuns, ownModel.cpu.hostCores)]),
   );
-  const mixOf = (seed: string, execScale: number): LoadWorkflow[] =>
+  const mixOf = (seed: string, model: PlatformModel): LoadWorkflow[] =>
     sweep.mix.map((entry) => ({
       name: entry.name,
       workflow: entry.workflow,
@@ -172,8 +182,12 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
       // Fresh draws per simulation and request from the fitted predictions, as `bench validate` samples its runs.
       truth: (k: number) => {
         const rng = (what: string) => rngFor(seed, `${entry.name}/${k}/${what}`);
-        const sampled = sampledDurations(predictionsByName.get(entry.name)!, ownModel, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
-        return execScale === 1 ? sampled : { ...sampled, execMs: (task, inputBytes, resources) => execScale * sampled.execMs(task, inputBytes, resources) };
+        const sampled = sampledDurations(predictionsByName.get(entry.name)!, model, { exec: rng('exec'), output: rng('output'), startup: rng('startup'), transfer: rng('transfer') });
+        // Start-ups were fitted from their wall times, which the other programs stretched already: their time alone
+        // on an idle host is that over the slowdown the others cause (the simulated host puts it back). Tasks were
+        // fitted from their CPU times, which no other program stretches.
+        const stretch = model.cpu.hostCores === undefined ? 1 : slowdownAlone(model.cpu.hostCores, model.cpu.otherHostJobs ?? 0);
+        return stretch === 1 ? sampled : { ...sampled, startupMs: (resources, start) => sampled.startupMs(resources, start) / stretch };
       },
       slaMs: entry.slaMs,
     }));
@@ -183,13 +197,13 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
   const submissionMs = median(options.fitLoads.flatMap((i) => (sweep.submissionMs.get(pointKey(i)) ?? []).filter(Number.isFinite)));
   const clientMs = Number.isFinite(submissionMs) ? submissionMs : 0;
 
-  /** Mean simulated p50, p99 and throughput of point `i` over `n` simulations with task code `execScale` × slower. */
-  const simulatePoint = (execScale: number, i: number, n: number) => {
+  /** Mean simulated p50, p99 and throughput of point `i` over `n` simulations on `model`. */
+  const simulatePoint = (model: PlatformModel, i: number, n: number) => {
     const point = results.points[i]!;
     const sent = sweep.sent.get(pointKey(i))!;
     const sims = Array.from({ length: n }, (_, r) => {
       const seed = `${options.seed}/load-sim/${point.load}/${r}`;
-      const result = simulateLoad({ platform: ownModel, mix: mixOf(seed, execScale), arrivals: { kind: 'trace', arrivals: sent }, seed });
+      const result = simulateLoad({ platform: model, mix: mixOf(seed, model), arrivals: { kind: 'trace', arrivals: sent }, seed });
       // Every request reaches the simulated platform `clientMs` after it arrived (the same shift for all: the same dynamics).
       const requests = result.requests.map((r) => ({ ...r, ...(r.latencyMs !== undefined ? { latencyMs: r.latencyMs + clientMs } : {}), ...(r.queueMs !== undefined ? { queueMs: r.queueMs + clientMs } : {}) }));
       return loadMetrics(requests, warmupFraction);
@@ -201,10 +215,14 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
       throughputPerS: meanOf(sims.map((m) => m.throughputPerS)),
     };
   };
-  const speed = calibrateExecScale(options.fitLoads, (execScale, i) => simulatePoint(execScale, i, CALIBRATION_SIMULATIONS).p50Ms, (i) => results.points[i]!.metrics.latencyP50Ms);
+  const withOthers = (otherJobs: number): PlatformModel => (ownModel.cpu.hostCores === undefined ? ownModel : { ...ownModel, cpu: { ...ownModel.cpu, otherHostJobs: otherJobs } });
+  const others = ownModel.cpu.hostCores === undefined
+    ? { otherJobs: 0, p50ErrorPct: Number.NaN }
+    : calibrateOtherHostJobs(options.fitLoads, (m, i) => simulatePoint(withOthers(m), i, CALIBRATION_SIMULATIONS).p50Ms, (i) => results.points[i]!.metrics.latencyP50Ms);
+  const model = withOthers(others.otherJobs);
 
   const rows: LoadValidationRow[] = results.points.map((point, i) => {
-    const simulated = simulatePoint(speed.execScale, i, simulations);
+    const simulated = simulatePoint(model, i, simulations);
     const m = point.metrics;
     const measured = { p50Ms: m.latencyP50Ms, p99Ms: m.latencyP99Ms, throughputPerS: m.throughputPerS, completed: m.completed, measured: m.measured };
     const error = (sim: number, real: number) => (real > 0 && Number.isFinite(sim) ? percentError(sim, real) : Number.NaN);
@@ -213,6 +231,7 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
       offeredPerS: point.offeredPerS,
       role: options.fitLoads.includes(i) ? 'fit' : 'held-out',
       saturated: point.offeredPerS !== null && !(m.throughputPerS >= SATURATED_BELOW_SHARE * point.offeredPerS),
+      hostLoadAverage: sweep.hostLoadAverage.get(pointKey(i)) ?? Number.NaN,
       measured,
       simulated,
       errorPct: { p50: error(simulated.p50Ms, measured.p50Ms), p99: error(simulated.p99Ms, measured.p99Ms), throughput: error(simulated.throughputPerS, measured.throughputPerS) },
@@ -234,7 +253,12 @@ export async function runLoadValidation(options: LoadValidationOptions): Promise
     },
     fit,
     clientSubmissionMs: clientMs,
-    execScale: { factor: speed.execScale, fitP50ErrorPct: speed.p50ErrorPct },
+    hostLoad: {
+      otherJobs: others.otherJobs,
+      slowdownAlone: ownModel.cpu.hostCores === undefined ? 1 : slowdownAlone(ownModel.cpu.hostCores, others.otherJobs),
+      hostCores: ownModel.cpu.hostCores,
+      fitP50ErrorPct: others.p50ErrorPct,
+    },
     rows,
     heldOut: {
       loads: judged.length,
@@ -265,16 +289,17 @@ export function formatLoadValidationReport(report: LoadValidationReport): string
       `${fit.hostCores !== undefined ? `, ${fit.hostCores} host cores` : ''}, transfer ${fit.transfer.opLatencyMs.toFixed(2)} ms + bytes / ${(fit.transfer.bytesPerMs / 1000).toFixed(1)} MB/s`,
   );
   lines.push(
-    `task code on this host, calibrated on the fit loads' p50: ${report.execScale.factor}× its CPU time (fit p50 error then ${pct(report.execScale.fitP50ErrorPct)}); ` +
+    `other programs on the host, calibrated on the fit loads' p50: ${report.hostLoad.otherJobs} runnable process(es) beside ours on ${report.hostLoad.hostCores ?? '—'} cores (a job alone ${report.hostLoad.slowdownAlone.toFixed(2)}× slower; fit p50 error then ${pct(report.hostLoad.fitP50ErrorPct)}); ` +
       `the client's arrival → submission, ${report.clientSubmissionMs.toFixed(1)} ms (median at the fit loads), added to every simulated latency`,
   );
   lines.push('');
   lines.push(
     formatTable(
-      ['load', 'role', 'done/measured', 'p50 measured (s)', 'p50 sim (s)', 'p50 error', 'p99 measured (s)', 'p99 sim (s)', 'p99 error', 'throughput measured (req/s)', 'throughput sim (req/s)', 'throughput error'],
+      ['load', 'role', 'host load avg.', 'done/measured', 'p50 measured (s)', 'p50 sim (s)', 'p50 error', 'p99 measured (s)', 'p99 sim (s)', 'p99 error', 'throughput measured (req/s)', 'throughput sim (req/s)', 'throughput error'],
       rows.map((r) => [
         r.load,
         r.role + (r.saturated ? ' (saturated)' : ''),
+        r.hostLoadAverage.toFixed(1),
         `${r.measured.completed}/${r.measured.measured}`,
         sec(r.measured.p50Ms),
         sec(r.simulated.p50Ms),
@@ -294,6 +319,7 @@ export function formatLoadValidationReport(report: LoadValidationReport): string
       ? 'no held-out load below saturation: nothing to judge the errors on'
       : `held-out loads below saturation (${heldOut.loads}): |error| at most p50 ${pct(heldOut.maxAbsP50Pct).replace('+', '')}, p99 ${pct(heldOut.maxAbsP99Pct).replace('+', '')}, throughput ${pct(heldOut.maxAbsThroughputPct).replace('+', '')} (target: p50 ≤ 15%, p99 ≤ 25%)`,
   );
+  lines.push(`host load avg.: the machine's 1-minute load average during the real point (runnable processes, ours included; ${availableParallelism()} cores)`);
   lines.push(`saturated: measured throughput below ${SATURATED_BELOW_SHARE * 100}% of the offered load. Redis after the load: ${report.leftoverKeys.length === 0 ? 'no key left' : `${report.leftoverKeys.length} key(s) left`}`);
   lines.push(`wall time ${(report.wallMs / 1000).toFixed(1)} s`);
   return lines.join('\n');

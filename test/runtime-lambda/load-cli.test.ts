@@ -94,6 +94,6 @@ describe('real loads from the command line', () => {
       for (const key of ['p50', 'p99', 'throughput']) expect(Number.isFinite(row.errorPct[key])).toBe(true);
     }
     expect(report.leftoverKeys).toEqual([]);
-    expect(report.execScale.factor).toBeGreaterThanOrEqual(1);
+    expect(report.hostLoad.otherJobs).toBeGreaterThanOrEqual(0);
   });
 });

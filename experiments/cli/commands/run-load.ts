@@ -1,3 +1,4 @@
+import type { DispatchQueueOptions } from '../../../core/dispatch/index.js';
 import type { Sla } from '../../../core/sla.js';
 import type { OptimizationPassName } from '../../../planners/planner.js';
 import { loadPlatformModel } from '../../../simulator/platform-config.js';
@@ -22,6 +23,9 @@ export interface RunLoadRequest {
   readonly sla: Sla;
   readonly seed: string;
   readonly load: LoadOptions;
+  /** Dispatch strategies to compare through a dispatcher in front of the gateway (default none). */
+  readonly dispatch?: readonly DispatchQueueOptions[];
+  readonly priorityClasses?: Readonly<Record<string, number>>;
   readonly platformFile?: string;
   readonly redisUrl?: string;
   readonly traceOut?: string;
@@ -62,6 +66,8 @@ export async function runLoadCommand(request: RunLoadRequest): Promise<void> {
       ...(request.load.slaFactor !== undefined ? { slaFactor: request.load.slaFactor } : {}),
       ...(request.load.slaMs !== undefined ? { slaMs: request.load.slaMs } : {}),
       warmupFraction: request.load.warmupFraction,
+      ...(request.dispatch ? { dispatch: request.dispatch } : {}),
+      ...(request.priorityClasses ? { priorityClasses: request.priorityClasses } : {}),
       platform,
       ...(request.redisUrl ? { redisUrl: request.redisUrl } : {}),
       keepRecords: request.traceOut !== undefined,
@@ -78,13 +84,14 @@ export async function runLoadCommand(request: RunLoadRequest): Promise<void> {
   for (const [point, failures] of sweep.failures) for (const [index, why] of Object.entries(failures)) console.error(`bench run: ${point}: request ${index} failed: ${why}`);
   if (request.traceOut) await writeTraceFile(request.traceOut, [...sweep.records.values()].flatMap((perRequest) => perRequest.flat()));
   if (request.csvOut) await writeTextOut(request.csvOut, loadCsv(results));
-  if (request.jsonOut) await writeJsonOut(request.jsonOut, { ...results, leftoverKeys: sweep.leftoverKeys });
+  const extras = { leftoverKeys: sweep.leftoverKeys, hostLoadAverage: Object.fromEntries(sweep.hostLoadAverage) };
+  if (request.jsonOut) await writeJsonOut(request.jsonOut, { ...results, ...extras });
   if (request.report) {
     const { writeLoadReport } = await import('../../load/load-report.js');
     const files = await writeLoadReport(results, request.report, request.command);
     console.error(`bench run: report written to ${request.report} (${files.length} files)`);
   }
-  if (request.json) console.log(JSON.stringify({ ...results, leftoverKeys: sweep.leftoverKeys }, null, 2));
+  if (request.json) console.log(JSON.stringify({ ...results, ...extras }, null, 2));
   else if (request.csv) process.stdout.write(loadCsv(results));
   else {
     console.log(formatLoadTable(results));
@@ -93,6 +100,7 @@ export async function runLoadCommand(request: RunLoadRequest): Promise<void> {
       `\nreal runs in worker processes (local gateway, account limit ${results.accountLimit}${platform.concurrency.accountLimit === DEFAULT_LOCAL_ACCOUNT_LIMIT ? ', the local default' : ''}): mix ${results.workloads.join(', ')}; ${per} per point, ` +
         `first ${Math.round(request.load.warmupFraction * 100)}% left out as warm-up; each point starts with no idle worker; arrivals from seed ${request.seed}; the driver sent requests at most ${sweep.maxSendLagMs.toFixed(0)} ms late`,
     );
+    console.log(`host 1-minute load average during each point (runnable processes, ours included): ${[...sweep.hostLoadAverage].map(([point, avg]) => `${point.split('@')[1]} ${avg.toFixed(1)}`).join(', ')}`);
     console.log(`Redis: ${sweep.leftoverKeys.length === 0 ? 'no key left' : `${sweep.leftoverKeys.length} key(s) left, e.g. ${sweep.leftoverKeys.slice(0, 3).join(', ')}`}`);
     if (request.csvOut) console.log(`CSV: ${request.csvOut}`);
     if (request.jsonOut) console.log(`JSON: ${request.jsonOut}`);
