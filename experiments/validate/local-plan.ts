@@ -1,5 +1,6 @@
 import { ConfigError } from '../../core/errors.js';
 import type { Plan } from '../../core/plan.js';
+import { dispatchBelief, type DispatchBelief } from '../../core/dispatch/index.js';
 import { collectSamples, createPredictions, type Predictions, type SampleSet, type StartupSample } from '../../core/predictions/index.js';
 import { resources, type ResourceConfig } from '../../core/resources.js';
 import type { Sla } from '../../core/sla.js';
@@ -43,6 +44,8 @@ export interface LocalPlan {
   readonly taskEstimates: Record<string, TaskEstimate>;
   /** The planner-side estimate of the plan's makespan (ms): what a request's SLA latency derives from under load. */
   readonly estimatedMakespanMs: number;
+  /** What a dispatch strategy believes of the plan (`core/dispatch`), from the same estimate. */
+  readonly dispatchBelief: DispatchBelief;
 }
 
 /**
@@ -109,7 +112,13 @@ export async function planLocal(workflow: Workflow, history: readonly TraceRun[]
   const estimate = simulatorEstimator(workflow, predictions, sla, platform);
   const plan = runPlanner(planner, workflow, { predictions, sla, resources: configs, estimate, optimizations: options.optimizations });
   const estimated = estimate(plan);
-  return { plan, predictions, taskEstimates: taskEstimatesFrom(estimated.tasks), estimatedMakespanMs: estimated.makespanMs };
+  return {
+    plan,
+    predictions,
+    taskEstimates: taskEstimatesFrom(estimated.tasks),
+    estimatedMakespanMs: estimated.makespanMs,
+    dispatchBelief: dispatchBelief(estimated, predictions, sla),
+  };
 }
 
 /**

@@ -76,6 +76,7 @@ export class Dispatcher {
   readonly #recent: boolean[] = [];
   #closed = false;
   #lastError: Error | undefined;
+  #waited = 0;
   // When each ticket's enqueue completed, until it is dispatched (for the log).
   readonly #enqueuedAtMs = new Map<string, number>();
 
@@ -125,6 +126,11 @@ export class Dispatcher {
   get activeStrategy(): DispatchStrategy {
     const { strategy } = this.options;
     return isAdaptive(strategy) ? strategy.strategies[this.#active] : strategy;
+  }
+
+  /** Invocations that arrived to find every slot taken or others waiting, and waited in the queue (throttles). */
+  get waited(): number {
+    return this.#waited;
   }
 
   /** Times an adaptive strategy switched. */
@@ -179,7 +185,7 @@ export class Dispatcher {
     const desc: WaitingInvocation = described ? { ...described, seq, queuedAtMs } : anonymous(invocation, seq, queuedAtMs);
     const stored: StoredInvocation = { functionName: request.functionName, payload: request.payload.toString('utf8'), desc };
     const ticket = ticketOf(seq);
-    await this.queue.enqueue(ticket, this.activeStrategy.key(desc), queuedAtMs, JSON.stringify(stored), JSON.stringify(desc));
+    if (await this.queue.enqueue(ticket, this.activeStrategy.key(desc), queuedAtMs, JSON.stringify(stored), JSON.stringify(desc), this.options.concurrencyLimit)) this.#waited++;
     this.#enqueuedAtMs.set(ticket, nowEpochMs());
     this.#pump();
     return { kind: 'accepted', requestId: `dispatch-${ticket}` };

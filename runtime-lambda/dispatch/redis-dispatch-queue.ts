@@ -55,13 +55,16 @@ export function ticketOf(seq: number): string {
   return String(seq).padStart(15, '0');
 }
 
-// KEYS: queue, age, payload, desc. ARGV: ticket, score, queuedAtMs, payload, desc.
+// KEYS: queue, age, payload, desc, slots. ARGV: ticket, score, queuedAtMs, payload, desc, limit.
+// Returns 1 when the invocation has to wait (every slot taken, or others queued before it), else 0.
 const ENQUEUE = `
+local waits = 0
+if tonumber(redis.call('GET', KEYS[5]) or '0') >= tonumber(ARGV[6]) or redis.call('ZCARD', KEYS[1]) > 0 then waits = 1 end
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
-return 1`;
+return waits`;
 
 // Takes a slot and the next ticket in one step, or nothing. KEYS: queue, age, payload, desc, inflight, slots.
 // ARGV: limit, nowMs, maxWaitMs (-1: no guard). Returns {ticket, payload, starved} or false.
@@ -121,9 +124,10 @@ export class RedisDispatchQueue {
     return Number(await this.redis.incr(this.keys.seq));
   }
 
-  async enqueue(ticket: string, score: number, queuedAtMs: number, payload: string, desc: string): Promise<void> {
-    const { queue, age, payload: payloads, desc: descs } = this.keys;
-    await this.redis.eval(ENQUEUE, 4, queue, age, payloads, descs, ticket, String(score), String(queuedAtMs), payload, desc);
+  /** Queues a ticket; true when it has to wait (every one of `limit` slots taken, or others queued before it). */
+  async enqueue(ticket: string, score: number, queuedAtMs: number, payload: string, desc: string, limit: number): Promise<boolean> {
+    const { queue, age, payload: payloads, desc: descs, slots } = this.keys;
+    return Number(await this.redis.eval(ENQUEUE, 5, queue, age, payloads, descs, slots, ticket, String(score), String(queuedAtMs), payload, desc, String(limit))) === 1;
   }
 
   /** Takes a slot and the next ticket (the oldest when it waited `maxWaitMs`), or undefined when no slot or none waits. */

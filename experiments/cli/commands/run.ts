@@ -17,12 +17,13 @@ import { UsageError } from '../errors.js';
 import { checkPathOptions } from '../paths.js';
 import { readTraceInput } from '../trace-input.js';
 import { listOption, oneSlaOption, paramsOption, writeJsonOut } from '../options.js';
+import { checkPriorities, parseDispatchOptions, withDispatchOptions, type DispatchOptionArgs } from '../dispatch-options.js';
 import { offeredLoadGiven, parseLoadOptions, withLoadOptions, type LoadOptionArgs } from '../load-options.js';
 import { DEFAULT_REAL_LOAD_RATES, DEFAULT_REAL_LOAD_REQUESTS, runLoadCommand } from './run-load.js';
 import { withProgress } from '../progress.js';
 import { formatRunSummaryTable } from '../summary-table.js';
 
-interface RunArgs extends LoadOptionArgs {
+interface RunArgs extends LoadOptionArgs, DispatchOptionArgs {
   runtime: string;
   workload: string;
   workloads?: string[];
@@ -72,7 +73,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Run a workload for real in worker processes behind the local Lambda gateway and print its summary; with load options, many requests at several offered loads',
   builder: (y: Argv) =>
-    withLoadOptions(y, { rates: DEFAULT_REAL_LOAD_RATES, requests: DEFAULT_REAL_LOAD_REQUESTS })
+    withDispatchOptions(withLoadOptions(y, { rates: DEFAULT_REAL_LOAD_RATES, requests: DEFAULT_REAL_LOAD_REQUESTS }))
       .option('runtime', { type: 'string', default: 'local', choices: ['local'], describe: 'where workers run (the local gateway)' })
       .option('workload', { alias: 'w', type: 'string', default: 'gemm', describe: `built-in workload (${RUNTIME_WORKLOADS.map((w) => w.name).join(', ')})` })
       .option('planner', { alias: 'p', type: 'string', default: 'uniform', describe: `planner (${plannerNames().join(', ')}, or a module path)` })
@@ -102,8 +103,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
       if (args.history) throw new UsageError('--history: a load run plans from the synthetic history (give it to a single run)');
       if (args.param.length > 0) throw new UsageError('--param: a load run runs each workload\'s local instance (give parameters to a single run)');
       const load = await parseLoadOptions(args, { rates: DEFAULT_REAL_LOAD_RATES, requests: DEFAULT_REAL_LOAD_REQUESTS });
+      const { dispatch, priorityClasses } = await parseDispatchOptions(args);
+      const workloads = runtimeWorkloadNames(args.workloads ? listOption(args.workloads) : [args.workload], args.workloads ? '--workloads' : '--workload');
+      checkPriorities(priorityClasses, workloads);
       return runLoadCommand({
-        workloads: runtimeWorkloadNames(args.workloads ? listOption(args.workloads) : [args.workload], args.workloads ? '--workloads' : '--workload'),
+        workloads,
+        ...(dispatch ? { dispatch } : {}),
+        ...(priorityClasses ? { priorityClasses } : {}),
         planner: args.planner,
         optimizations: parseOptimizationChoice(args.optimizations),
         sla: oneSlaOption(args.sla),
@@ -121,7 +127,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         command: ['bench', ...process.argv.slice(2)].join(' '),
       });
     }
-    for (const flag of ['workloads', 'platform', 'report', 'csv-out', 'weights', 'timeout-ms', 'sla-factor', 'sla-ms', 'p99-bound-ms'] as const) {
+    for (const flag of ['workloads', 'platform', 'report', 'csv-out', 'weights', 'timeout-ms', 'sla-factor', 'sla-ms', 'p99-bound-ms', 'dispatch', 'max-wait-ms', 'priorities'] as const) {
       if (args[flag] !== undefined) throw new UsageError(`--${flag} is for load runs: give an offered load (--rates, --rpm, --clients or --arrivals) too`);
     }
     if (args.csv) throw new UsageError('--csv is for load runs: give an offered load (--rates, --rpm, --clients or --arrivals) too');
