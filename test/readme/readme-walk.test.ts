@@ -126,6 +126,22 @@ const LISTED: readonly Listed[] = [
       'a worker runs until stopped, and a queued sweep waits for workers; test/experiments/sweep-queue.test.ts runs two workers and clients against a test Redis (a killed worker, Ctrl-C and --resume, a version mismatch)',
   },
   {
+    command: /^npx bench load --platform experiments\/load\/account-limit-100\.json -p wukong --dispatch /,
+    reason: "names a file of the checkout (the walk's directory is a temporary one) and runs 28 points of 300 requests; the walk runs it from the checkout's file with three strategies, two rates and 60 requests",
+    instead: async (walk) => {
+      await walk.bench(['load', '--platform', join(ROOT, 'experiments/load/account-limit-100.json'), '-p', 'wukong', '--dispatch', 'fifo,edf,least-slack', '--rates', '3,4', '-n', '60', '--report', 'out/dispatch']);
+      expect(await readdir(join(walk.cwd, 'out/dispatch'))).toContain('dispatch.svg');
+    },
+  },
+  {
+    command: /^npx bench run --runtime local --workloads tree_reduction,wordcount --planner wukong --rates 4 -n 20 --platform experiments\/load\/account-limit-2\.json --dispatch /,
+    reason: "names a file of the checkout (the walk's directory is a temporary one) and runs 60 real requests; the walk runs it from the checkout's file with two strategies and 6 requests each, against the test Redis",
+    instead: async (walk) => {
+      const platform = join(ROOT, 'experiments/load/account-limit-2.json');
+      await walk.bench(['run', '--runtime', 'local', '--workloads', 'tree_reduction', '--planner', 'wukong', '--rates', '4', '-n', '6', '--platform', platform, '--dispatch', 'fifo,edf', '--redis', await walk.redisUrl()]);
+    },
+  },
+  {
     command: /--runtime lambda\b/,
     reason: 'needs AWS credentials and deployed functions (runtime-lambda/deploy/README.md); the local runtime runs the same handler',
   },
