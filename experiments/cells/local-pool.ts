@@ -45,19 +45,23 @@ function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Runs cells on `jobs` threads: this one and `jobs - 1` worker threads, started now so that they load the code while
- * the caller builds its matrix. This thread takes part because its code is loaded and warm already: a worker thread
- * costs a load of the code, the shared context and a JIT warm-up of its own, a large share of a sweep of a few seconds.
- * Each thread takes the next cell of the list when it is free, so cells of unequal cost balance themselves; results
- * come back in the order of the list. The first failed cell fails the run (no further cells are started).
+ * Runs cells on up to `jobs` threads: this one and up to `jobs - 1` worker threads (no more than there are cells
+ * beyond the first). This thread takes part because its code is loaded and warm already: a worker thread costs a load
+ * of the code, the shared context and a JIT warm-up of its own, about 1 s of CPU here, a large share of a sweep of a
+ * few seconds. Each thread takes the next cell of the list when it is free, so cells of unequal cost balance
+ * themselves; results come back in the order of the list. The first failed cell fails the run (no further cells are
+ * started).
  */
 export function poolExecutor(jobs: number, options: RunCellOptions = {}): CellExecutor {
-  const threads = jobs - 1;
-  const pool = threads > 0 ? startCellPool(threads, 2) : undefined;
+  let pool: CellPool | undefined;
+  let threads = 0;
   return {
-    description: `${jobs} threads (this one and ${threads} worker thread(s))`,
-    close: async () => pool?.destroy(),
+    get description() {
+      return `${threads + 1} thread(s) (this one and ${threads} worker thread(s))`;
+    },
     async run(cells, onCellDone) {
+      threads = Math.max(0, Math.min(jobs - 1, cells.length - 1));
+      if (threads > 0) pool = startCellPool(threads, 2);
       const toolkit = toolkitStamp();
       const results: CellResult[] = new Array(cells.length);
       let next = 0;
@@ -85,9 +89,14 @@ export function poolExecutor(jobs: number, options: RunCellOptions = {}): CellEx
       const feeder = async () => {
         for (let i = take(); i >= 0; i = take()) finish(i, cellOutcomeValue(await pool!.run({ toolkit, cell: cells[i]! }), cellName(cells[i]!)));
       };
-      const feeders = pool ? Array.from({ length: threads * 2 }, () => guarded(feeder)) : [];
-      await Promise.all([...feeders, guarded(here)]);
-      return results;
+      try {
+        const feeders = pool ? Array.from({ length: threads * 2 }, () => guarded(feeder)) : [];
+        await Promise.all([...feeders, guarded(here)]);
+        return results;
+      } finally {
+        await pool?.destroy();
+        pool = undefined;
+      }
     },
   };
 }

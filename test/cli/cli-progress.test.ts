@@ -54,7 +54,7 @@ describe('bench commands end with a one-line summary on stderr (stdout unchanged
     const dir = await mkdtemp(join(tmpdir(), 'octoplan-cli-progress-'));
     const compare = await bench(['compare', '-w', 'gemm', '-p', 'wukong', '-O', 'none', '-n', '1', '--history-runs', '3', '--json-out', join(dir, 'r.json'), '--no-progress']);
     expect(compare.code).toBe(0);
-    expect(compare.stderr).toMatch(/^bench compare: \d+ step\(s\): 1 workload\(s\) × 1 SLA\(s\) × 1 variant\(s\) × 1 run\(s\) in \d+\.\d s$/m);
+    expect(compare.stderr).toMatch(/^bench compare: 1 cell\(s\): 1 workload\(s\) × 1 SLA\(s\) × 1 variant\(s\) × 1 run\(s\) on .+, CPU \d+\.\d s here in \d+\.\d s$/m);
     const report = await bench(['report', join(dir, 'r.json'), '--out', join(dir, 'report')]);
     expect(report.code).toBe(0);
     expect(report.stderr).toMatch(/^bench report: \d+ file\(s\) written to .*report in \d+\.\d s$/m);

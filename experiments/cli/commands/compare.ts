@@ -116,7 +116,6 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (args) => {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
-    // Made first: a pool's worker threads load the code while the matrix is built.
     let log: (line: string) => void = (line) => console.error(line);
     const executor = await compareExecutor(args, { log: (line) => log(line) });
     try {
@@ -196,7 +195,7 @@ async function runCompareCommand(args: CompareArgs, executor: CellExecutor | und
     throw error;
   }
   progress.finish(
-    `${cells} cell(s) (${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s), ${matrix.runs} run(s) each) on ${executor?.description ?? 'this process'}, CPU ${cpuSeconds(process.cpuUsage(cpuStart)).toFixed(1)} s here`,
+    `${cells} cell(s): ${matrix.workloads.length} workload(s) × ${matrix.slas.length} SLA(s) × ${matrix.variants.length} variant(s) × ${matrix.runs} run(s) on ${executor?.description ?? 'this thread'}, CPU ${cpuSeconds(process.cpuUsage(cpuStart)).toFixed(1)} s here`,
   );
   const headline = roles ? headlineReport(results, roles) : undefined;
 
