@@ -92,6 +92,12 @@ export function loadOptimizationPassSync(path: string): OptimizationPass {
   return pass;
 }
 
+/** The absolute path the user pass `name` was loaded from, or undefined (a built-in, or registered in code). */
+export function userPassModule(name: string): string | undefined {
+  for (const [path, pass] of userPassesByPath) if (pass.name === name) return path;
+  return undefined;
+}
+
 /** `loadOptimizationPassSync` for callers that can wait; the same rules and the same registry. */
 export async function loadOptimizationPass(path: string): Promise<OptimizationPass> {
   return loadOptimizationPassSync(path);

@@ -5,6 +5,7 @@ import { resourceKey, resources, sameResources, type ResourceConfig } from '../.
 import { MEDIAN, type Sla } from '../../core/sla.js';
 import type { OptimizationPassName, Planner } from '../../planners/planner.js';
 import { workloadNames } from '../../traces/workloads/registry.js';
+import { userPassModule } from '../../planners/registry.js';
 import { availableOptimizations, parseOptimizationChoice, resolvePlannerNames, resolveWorkloads } from './choices.js';
 import { variantLabel, type CompareMatrix, type HistorySource, type PlannerVariant, type WorkloadSpec } from './matrix.js';
 import { loadCompareWorkflows, type WorkflowSources } from './workflows.js';
@@ -176,6 +177,8 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
     ? { kind: 'dir', path: choices.historyPath }
     : { kind: 'generated', runs: checkPositiveInteger('history runs', choices.historyRuns ?? DEFAULT_HISTORY_RUNS) };
   const slas = choices.slas && choices.slas.length > 0 ? dedupeSlas(choices.slas) : [MEDIAN];
+  // Worker threads and queue workers build the context from the matrix alone: they load the user passes from here.
+  const passModules = [...new Set(variants.flatMap((v) => v.optimizations.flatMap((name) => userPassModule(name) ?? [])))];
   return {
     matrix: {
       workloads,
@@ -187,6 +190,7 @@ export async function buildCompareMatrix(choices: CompareChoices): Promise<Built
       baselinePlanner: DEFAULT_BASELINE_PLANNER,
       platform: choices.platform ?? 'default',
       ...beliefTruthFields(choices),
+      ...(passModules.length > 0 ? { passModules } : {}),
     },
     notes,
     warnings: imported.warnings,

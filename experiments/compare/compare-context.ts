@@ -3,7 +3,7 @@ import type { Workflow } from '../../core/workflow.js';
 import { resourceKey, type ResourceConfig } from '../../core/resources.js';
 import type { CompareTruthRecord } from '../../core/compare-results.js';
 import type { Planner } from '../../planners/planner.js';
-import { loadPlanner } from '../../planners/registry.js';
+import { loadOptimizationPassSync, loadPlanner } from '../../planners/registry.js';
 import { truthLowerBounds, type TruthLowerBounds } from '../../simulator/lower-bounds.js';
 import { loadPlatformModel } from '../../simulator/platform-config.js';
 import { DEFAULT_PLATFORM_MODEL } from '../../simulator/platform-defaults.js';
@@ -48,6 +48,8 @@ export interface CompareContext {
  */
 export async function buildCompareContext(matrix: CompareMatrix, workflowSources?: WorkflowSources): Promise<CompareContext> {
   const warnings: string[] = [];
+  // Registers each user pass under its `custom:` name in this thread (a no-op where it was loaded already).
+  for (const path of matrix.passModules ?? []) loadOptimizationPassSync(path);
   const platform: PlatformModel = matrix.platform === 'default' ? DEFAULT_PLATFORM_MODEL : await loadPlatformModel(matrix.platform);
   const planners = new Map<string, Planner>();
   for (const variant of matrix.variants) planners.set(variant.label, await loadPlanner(variant.planner));

@@ -69,6 +69,11 @@ export interface CompareMatrix {
   readonly predictionBias: number;
   /** Execution-time factor of the belief per function (a deliberately wrong prediction). */
   readonly beliefScale: Readonly<Record<string, number>>;
+  /**
+   * Absolute paths of the user pass modules (`custom:*`) its variants apply: whoever builds the matrix's context in
+   * another thread or on another machine loads them first, so the passes are known there too. Absent when none.
+   */
+  readonly passModules?: readonly string[];
 }
 
 /** Suffix of a variant that applies every available optimization pass, as the reference's `-opt` planners did. */

@@ -75,4 +75,21 @@ describe('optimization passes by module path', () => {
     const columns = header!.split(',');
     expect(row!.split(',')[columns.indexOf('optimizations')]).toBe('custom:mark-roots');
   }, 60_000);
+
+  it('bench compare -O ./my-pass.ts on worker threads (--jobs 2, several cells): the threads load the pass, the rows equal --jobs 1', async () => {
+    const compare = async (jobs: string) =>
+      (
+        await promisify(execFile)(
+          'npx',
+          ['tsx', 'experiments/cli/main.ts', 'compare', '--workloads', 'tree_reduction,gemm,wordcount', '--planners', 'uniform,wukong', '-O', RELATIVE_PASS, '--runs', '1', '--history-runs', '2', '--csv', '--jobs', jobs],
+          { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+        )
+      ).stdout;
+    const [one, two] = [await compare('1'), await compare('2')];
+    const rows = one.trimEnd().split('\n');
+    expect(rows).toHaveLength(1 + 3 * 2);
+    const column = rows[0]!.split(',').indexOf('optimizations');
+    for (const row of rows.slice(1)) expect(row.split(',')[column]).toBe('custom:mark-roots');
+    expect(two).toBe(one);
+  }, 120_000);
 });
