@@ -85,12 +85,14 @@ export function poolExecutor(jobs: number, options: RunCellOptions = {}): CellEx
           await yieldToEventLoop();
         }
       };
-      // Two feeders per worker thread: one cell computing there, one waiting there.
-      const feeder = async () => {
-        for (let i = take(); i >= 0; i = take()) finish(i, cellOutcomeValue(await pool!.run({ toolkit, cell: cells[i]! }), cellName(cells[i]!)));
+      // Two feeders per worker thread: one cell computing there, one waiting there. The waiting one stops near the end,
+      // where a cell queued behind another would keep an idle thread waiting for the last result.
+      const feeder = async (queued: boolean) => {
+        const takeNext = () => (queued && cells.length - next <= threads + 1 ? -1 : take());
+        for (let i = takeNext(); i >= 0; i = takeNext()) finish(i, cellOutcomeValue(await pool!.run({ toolkit, cell: cells[i]! }), cellName(cells[i]!)));
       };
       try {
-        const feeders = pool ? Array.from({ length: threads * 2 }, () => guarded(feeder)) : [];
+        const feeders = pool ? Array.from({ length: threads * 2 }, (_v, k) => guarded(() => feeder(k >= threads))) : [];
         await Promise.all([...feeders, guarded(here)]);
         return results;
       } finally {
