@@ -17,6 +17,11 @@ export const MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
 /** One year in seconds, the same bound for WfFormat's `runtimeInSeconds` and `makespanInSeconds`. */
 export const MAX_DURATION_S = MAX_DURATION_MS / 1000;
 
+/** One nanosecond in ms: the smallest positive latency a platform can be given (0 stays allowed). No clock measures
+ * less, and a subnormal one (5e-324 ms) turned into NaN in the storage server's rate arithmetic (found by the
+ * property test in test/simulator/bounded-input.property.test.ts). */
+export const MIN_POSITIVE_LATENCY_MS = 1e-6;
+
 /** One hour in ms: a latency (an API call, a dispatch, a storage or metadata round trip, a cold start's part) is at
  * most this; real ones are milliseconds to seconds, and a latency of hours is a unit mistake (s or µs for ms). */
 export const MAX_LATENCY_MS = 3600 * 1000;

@@ -1,3 +1,4 @@
+import { MAX_DURATION_MS } from '../core/bounds.js';
 import { ConfigError } from '../core/errors.js';
 import type { Rng } from '../core/random.js';
 
@@ -46,6 +47,8 @@ export function checkArrivals(pattern: ArrivalPattern): void {
       if (pattern.arrivals.length === 0) throw new ConfigError('the arrival trace has no arrivals');
       pattern.arrivals.forEach((a, i) => {
         if (!(Number.isFinite(a.timeMs) && a.timeMs >= 0)) throw new ConfigError(`arrival ${i + 1}: timeMs must be a number >= 0, got ${a.timeMs}`);
+        // Bounded as every time is (core/bounds.ts): an arrival at 1e300 ms kept the load sampler stepping forever.
+        if (a.timeMs > MAX_DURATION_MS) throw new ConfigError(`arrival ${i + 1}: timeMs ${a.timeMs} is more than a year (${MAX_DURATION_MS} ms)`);
         if (i > 0 && a.timeMs < pattern.arrivals[i - 1]!.timeMs) throw new ConfigError(`arrival ${i + 1}: times must not decrease (${a.timeMs} after ${pattern.arrivals[i - 1]!.timeMs})`);
       });
       return;

@@ -17,6 +17,7 @@ import {
   MAX_VCPUS,
   MIN_BANDWIDTH_BYTES_PER_MS,
   MIN_BILLING_GRANULARITY_MS,
+  MIN_POSITIVE_LATENCY_MS,
   MIN_RATE_PER_S,
 } from '../core/bounds.js';
 import { ConfigError } from '../core/errors.js';
@@ -52,7 +53,9 @@ const upTo = <T extends z.ZodNumber>(schema: T, max: number, name: string) => sc
 /** A number in [min, max] with a positive lower bound: one message per side (a sign check as well would say it twice). */
 const between = (min: number, minName: string, max: number, maxName: string) =>
   z.number({ error: atLeast(min, minName) }).min(min, atLeast(min, minName)).max(max, atMost(max, maxName));
-const latencyMs = upTo(nonNegative, MAX_LATENCY_MS, BOUND_NAMES.latency);
+const latencyMs = upTo(nonNegative, MAX_LATENCY_MS, BOUND_NAMES.latency).refine((ms) => ms === 0 || ms >= MIN_POSITIVE_LATENCY_MS, {
+  message: `expected 0 or at least ${MIN_POSITIVE_LATENCY_MS} ms (1 ns)`,
+});
 const durationMs = upTo(nonNegative, MAX_DURATION_MS, BOUND_NAMES.duration);
 const bandwidth = between(MIN_BANDWIDTH_BYTES_PER_MS, BOUND_NAMES.minBandwidth, MAX_BANDWIDTH_BYTES_PER_MS, BOUND_NAMES.maxBandwidth);
 const memoryMb = upTo(positive, MAX_HOST_MEMORY_MB, BOUND_NAMES.memory);

@@ -25,7 +25,7 @@ const STACK_FRAME = /^\s+at .+(\(.*:\d+:\d+\)|:\d+:\d+)$|^file:\/\/\/.*:\d+$/m;
 
 interface Case {
   /** The category of input the case malforms. */
-  readonly category: 'trace' | 'wfformat' | 'plan' | 'platform' | 'task-overrides' | 'flag' | 'path';
+  readonly category: 'trace' | 'wfformat' | 'plan' | 'platform' | 'task-overrides' | 'arrivals' | 'flag' | 'path';
   readonly name: string;
   readonly args: () => string[];
   /** What the message must say (matched on stderr). */
@@ -153,6 +153,11 @@ const FILES: Record<string, string> = {
   'overrides-not-json.json': '{ "x": ',
   // An empty JSON file (a redirect that failed), for plans, platforms and task overrides.
   'empty.json': '',
+  // Arrival traces of bench load (CSV).
+  'arrivals-huge.csv': 'timeMs,workflow\n1e300,gemm\n',
+  'arrivals-negative.csv': 'timeMs,workflow\n-5,gemm\n',
+  'arrivals-header.csv': 'a,b\n1,gemm\n',
+  'arrivals-unknown.csv': 'timeMs,workflow\n5,nope\n',
   // A plain file where a folder is expected.
   'a-file': 'not a folder\n',
 };
@@ -261,6 +266,12 @@ const CASES: Case[] = [
   { category: 'task-overrides', name: 'not JSON', args: () => simPlanner('--task-overrides', at('overrides-not-json.json')), says: /overrides-not-json\.json: invalid JSON/ },
   { category: 'task-overrides', name: 'without a planner', args: () => sim('--task-overrides', at('overrides-array.json')), says: /--optimizations and --task-overrides apply to the plan of --planner/ },
 
+  // Arrival traces (bench load --arrivals).
+  { category: 'arrivals', name: 'an arrival at 1e300 ms (hung before)', args: () => ['load', '--workloads', 'gemm', '--arrivals', at('arrivals-huge.csv')], says: /--arrivals: arrival 1: timeMs 1e\+300 is more than a year/ },
+  { category: 'arrivals', name: 'a negative time', args: () => ['load', '--workloads', 'gemm', '--arrivals', at('arrivals-negative.csv')], says: /arrivals-negative\.csv:2: timeMs must be a number of ms >= 0, got '-5'/ },
+  { category: 'arrivals', name: 'no header', args: () => ['load', '--workloads', 'gemm', '--arrivals', at('arrivals-header.csv')], says: /the header must name the columns timeMs and workflow/ },
+  { category: 'arrivals', name: 'a workflow outside the mix', args: () => ['load', '--workloads', 'gemm', '--arrivals', at('arrivals-unknown.csv')], says: /unknown workflow 'nope' \(the mix has: gemm\)/ },
+
   // Flags.
   { category: 'flag', name: "--workloads ''", args: () => ['compare', '--workloads', ''], says: /--workloads: empty value/ },
   { category: 'flag', name: "--seed ''", args: () => ['compare', '--workloads', 'gemm', '--seed', ''], says: /--seed: empty value/ },
@@ -311,7 +322,7 @@ describe('bad input corpus: every malformed input is a clear message and an exit
   it('covers at least 60 inputs across every kind of input the CLI takes', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(60);
     const categories = new Set(CASES.map((c) => c.category));
-    expect([...categories].sort()).toEqual(['flag', 'path', 'plan', 'platform', 'task-overrides', 'trace', 'wfformat']);
+    expect([...categories].sort()).toEqual(['arrivals', 'flag', 'path', 'plan', 'platform', 'task-overrides', 'trace', 'wfformat']);
     expect(new Set(CASES.map((c) => `${c.category}: ${c.name}`)).size).toBe(CASES.length);
   });
 

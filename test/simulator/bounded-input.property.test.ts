@@ -29,7 +29,7 @@ const anyNumber: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: fc.double({ min: 0, max: 5, noNaN: true }), weight: 4 },
   { arbitrary: fc.integer({ min: 1, max: 100_000 }), weight: 3 },
   { arbitrary: fc.constantFrom(0, 1e-3, 1, 3600, 1e6, 1e9, 1e12, 1e15), weight: 2 },
-  { arbitrary: fc.constantFrom(-1, 1e-300, 1e16, 1e100, 1e300, 1e308, -1e308), weight: 1 },
+  { arbitrary: fc.constantFrom(-1, 5e-324, 1e-300, 1e16, 1e100, 1e300, 1e308, -1e308), weight: 1 },
   { arbitrary: fc.double({ min: -1e308, max: 1e308, noNaN: true, noDefaultInfinity: true }), weight: 1 },
 );
 
