@@ -326,6 +326,15 @@ describe('bad input corpus: every malformed input is a clear message and an exit
     expect(new Set(CASES.map((c) => `${c.category}: ${c.name}`)).size).toBe(CASES.length);
   });
 
+  it('--debug and OCTOPLAN_DEBUG=1 add the stack trace after the same message', async () => {
+    const args = sim('--plan', at('empty.json'));
+    for (const result of [await bench([...args, '--debug']), await bench(args, { env: { OCTOPLAN_DEBUG: '1' } })]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^bench: .*empty\.json: the file is empty/);
+      expect(result.stderr).toMatch(STACK_FRAME);
+    }
+  });
+
   describe.concurrent('each case, run as a process', () => {
     for (const c of CASES) {
       it(`${c.category}: ${c.name}`, async () => {
