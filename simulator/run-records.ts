@@ -8,6 +8,11 @@ import type { SimulationOptions } from './simulation-types.js';
 /**
  * The record builder: turns what a run kept (its instances, their tasks' progress, failed attempts, how it ended) into
  * trace records in the common format, times rounded to microseconds, workers and tasks in a stable order.
+ *
+ * Built once per run, when it is over, and for a large run it is a good share of the whole simulation, so it copies
+ * little: transfer records are rounded in place (a transfer is complete by then; rounding is idempotent, so building
+ * twice gives the same records) and the lists a run kept become the records' lists; the records of one worker share
+ * its resources object. A caller that edits records must copy them first.
  */
 
 /** The trace records of one run, header first and run-end last. */
@@ -30,11 +35,12 @@ export function buildRecords(
   const tasks: TaskRecord[] = [];
   for (const instance of instances) {
     const readyAtMs = r3(instance.readyAtMs);
+    const resources = { memoryMb: instance.resources.memoryMb, vCpus: instance.resources.vCpus };
     workers.push({
       type: 'worker',
       runId,
       workerId: instance.id,
-      resources: { memoryMb: instance.resources.memoryMb, vCpus: instance.resources.vCpus },
+      resources,
       invokedAtMs: r3(instance.invokedAtMs),
       readyAtMs,
       endedAtMs: Math.max(readyAtMs, r3(instance.endedAtMs)),
@@ -49,24 +55,26 @@ export function buildRecords(
       if (p.execEndMs === undefined && p.downloads.length === 0 && p.uploads.length === 0) continue;
       const startMs = r3(p.startMs);
       const endMs = Math.max(startMs, r3(p.endMs));
-      tasks.push({
+      const task: TaskRecord = {
         type: 'task',
         runId,
         taskId,
         functionName: workflow.tasks.get(taskId)!.functionName,
         workerId: instance.id,
-        resources: { memoryMb: instance.resources.memoryMb, vCpus: instance.resources.vCpus },
+        resources,
         inputBytes: p.inputBytes,
         outputBytes: p.outputBytes,
         startMs,
         endMs,
         execMs: Math.min(r3(p.execMs), endMs - startMs),
-        downloads: p.downloads.map(roundTransfer),
-        uploads: p.uploads.map(roundTransfer),
-        ...(p.attempt > 1 ? { attempt: p.attempt } : {}),
-        ...(p.counterOps.length > 0 ? { counterOps: p.counterOps } : {}),
-        ...(p.publishOps.length > 0 ? { publishOps: p.publishOps } : {}),
-      });
+        downloads: roundTransfers(p.downloads),
+        uploads: roundTransfers(p.uploads),
+      };
+      // Optional fields in the schema's order, only when present (as JSON has them).
+      if (p.attempt > 1) task.attempt = p.attempt;
+      if (p.counterOps.length > 0) task.counterOps = p.counterOps;
+      if (p.publishOps.length > 0) task.publishOps = p.publishOps;
+      tasks.push(task);
     }
   }
   for (const f of failedAttempts) {
@@ -93,11 +101,16 @@ export function buildRecords(
   return [header, ...workers, ...tasks, ...end];
 }
 
-/** A transfer record as written: times to µs (`threadBusyMs` was rounded when the reply was handled). */
-function roundTransfer(t: TransferRecord): TransferRecord {
-  const rounded: TransferRecord = { key: t.key, sizeBytes: t.sizeBytes, startMs: r3(t.startMs), durationMs: r3(t.durationMs) };
-  if (t.threadBusyMs !== undefined) rounded.threadBusyMs = t.threadBusyMs;
-  return rounded;
+/**
+ * Transfer records as written, rounded in place: times to µs (`threadBusyMs` was rounded when the reply was handled).
+ * Each was made with its fields in the written order, `threadBusyMs` last, so the JSON is a copy's.
+ */
+function roundTransfers(transfers: TransferRecord[]): TransferRecord[] {
+  for (const t of transfers) {
+    t.startMs = r3(t.startMs);
+    t.durationMs = r3(t.durationMs);
+  }
+  return transfers;
 }
 
 export function toRun(records: readonly TraceRecord[]): TraceRun {

@@ -16,7 +16,8 @@ export interface Instance {
   endedAtMs: number;
   start: 'cold' | 'warm';
   startupMs: number;
-  state: WorkerState;
+  /** The scheduler core's state of the worker; dropped when it shuts down (it is never stepped again). */
+  state: WorkerState | undefined;
   stopped: boolean;
   /** Sizes of outputs held on this instance. */
   readonly held: Map<string, number>;

@@ -126,6 +126,9 @@ type CommandHandlers<I> = { readonly [K in Command['kind']]: (instance: I, comma
 
 export { RunEvent } from './run-event.js';
 
+/** The lists of a worker that is not single-threaded: frozen, so a use would throw rather than share state. */
+const NEVER_USED: never[] = Object.freeze([]) as unknown as never[];
+
 /**
  * Creates a run of `plan` on `engine` and `platformState`. Its random streams derive from `options.seed` by name
  * (`simulator/<use>`), so runs sharing an engine draw independently of one another.
@@ -253,10 +256,12 @@ export function createWorkflowRun(
       stopped: false,
       held: new Map(),
       running: new Set(),
-      pendingTasks: [],
-      heldReplies: [],
+      // Only a single-threaded worker queues tasks and replies and records its thread's spans: others share empty
+      // lists they never add to (three allocations fewer per worker; a flexible plan has one worker per task).
+      pendingTasks: singleThread ? [] : NEVER_USED,
+      heldReplies: singleThread ? [] : NEVER_USED,
       threadWakeQueued: false,
-      busy: [],
+      busy: singleThread ? [] : NEVER_USED,
       tasks: new Map(),
     };
     instances.push(instance);
@@ -530,6 +535,9 @@ export function createWorkflowRun(
       const now = engine.nowMs;
       instance.stopped = true;
       instance.endedAtMs = now;
+      // A stopped worker is never stepped again (replies and notifications to it are dropped): its scheduler state,
+      // a dozen maps and sets, can go, so a large run holds only what its records need.
+      instance.state = undefined;
       platformState.endInvocation(resourceKey(instance.resources));
       if (--liveInstances === 0 && completedAtMs !== undefined) hooks.drained?.(run);
     },
@@ -606,7 +614,7 @@ export function createWorkflowRun(
   const trace = options.onTrace;
   const stepInstance = (instance: Instance, event: WorkerEvent) => {
     trace?.({ atMs: engine.nowMs, instanceId: instance.id, event });
-    const result = step(instance.state, event);
+    const result = step(instance.state!, event);
     instance.state = result.state;
     for (const command of result.commands) {
       trace?.({ atMs: engine.nowMs, instanceId: instance.id, command });
@@ -685,6 +693,8 @@ export function createWorkflowRun(
       }
     },
     linkDone(reply, slowed) {
+      // A failed run's records are final (they may have been built already, and share its transfer records).
+      if (failedAtMs !== undefined) return;
       // A reply the server slowed down: its record says how long it really took (on a single-threaded worker the
       // record is completed when the reply is handled).
       if (slowed && reply.transfer) reply.transfer.durationMs = r3(engine.nowMs - reply.transfer.startMs);
