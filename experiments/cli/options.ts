@@ -65,6 +65,10 @@ export function numberListOption(value: unknown, flag: string): number[] {
   });
 }
 
+/** The range of a `--belief-scale` factor: a belief at most a thousand times off either way. */
+const MIN_FACTOR = 0.001;
+const MAX_FACTOR = 1000;
+
 /** `--belief-scale work=0.5,reduce=2` → factor per function name. */
 export function factorsOption(value: unknown, flag: string): Record<string, number> {
   const factors: Record<string, number> = {};
@@ -72,6 +76,9 @@ export function factorsOption(value: unknown, flag: string): Record<string, numb
     const match = /^([^=]+)=(.+)$/.exec(item);
     const factor = match ? Number(match[2]) : Number.NaN;
     if (!match || !(Number.isFinite(factor) && factor > 0)) throw new UsageError(`${flag}: expected function=factor with a factor > 0, got '${item}'`);
+    // Sizes, not only signs: a belief a thousand times off either way is already no belief a study would make, and
+    // 1e308 overflowed the planner's estimate while the command printed a table as if nothing happened.
+    if (factor < MIN_FACTOR || factor > MAX_FACTOR) throw new UsageError(`${flag}: factor ${factor} of '${match[1]!.trim()}' is outside [${MIN_FACTOR}, ${MAX_FACTOR}]`);
     factors[match[1]!.trim()] = factor;
   }
   return factors;

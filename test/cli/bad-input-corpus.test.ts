@@ -284,6 +284,7 @@ const CASES: Case[] = [
   { category: 'flag', name: '--runs abc', args: () => ['simulate', '--runs', 'abc'], says: /--runs must be a positive integer, got NaN/ },
   { category: 'flag', name: '--sla p200', args: () => sim('--sla', 'p200'), says: /SLA percentile must be in \(0, 100\], got 200/ },
   { category: 'flag', name: '--prediction-error -1', args: () => ['compare', '--workloads', 'gemm', '--prediction-error', '-1'], says: /--prediction-error: -1 is not a coefficient of variation/ },
+  { category: 'flag', name: '--belief-scale f=1e308', args: () => ['compare', '--workloads', 'gemm', '--belief-scale', 'multiply_chunks=1e308'], says: /--belief-scale: factor 1e\+308 of 'multiply_chunks' is outside \[0\.001, 1000\]/ },
   { category: 'flag', name: '--duration-ms 1e300', args: () => ['load', '--workloads', 'gemm', '--duration-ms', '1e300'], says: /--duration-ms: 1e\+300 is more than 31536000000 \(1 year in ms\)/ },
   { category: 'flag', name: '--requests 1e12', args: () => ['load', '--workloads', 'gemm', '--requests', '1e12'], says: /--requests: 1000000000000 is more than 1000000/ },
   { category: 'flag', name: '--noise 1e308', args: () => ['import', 'wfcommons', at('wf-cycle.json'), '--out', at('imp-noise'), '--noise', '1e308'], says: /--noise: 1e\+308 is more than 10/ },
