@@ -1,5 +1,6 @@
 import { compareCellName, runCompareCell } from '../compare/compare-cell.js';
 import type { WorkflowSources } from '../compare/workflows.js';
+import { loadCellName, runLoadCell } from '../load/load-cell.js';
 import type { Cell, CellResult } from './cell.js';
 
 /** Options of `runCell` that only an in-process caller can give (they are not plain data). */
@@ -13,6 +14,8 @@ export async function runCell(cell: Cell, options: RunCellOptions = {}): Promise
   switch (cell.kind) {
     case 'compare':
       return runCompareCell(cell, options.workflowSources);
+    case 'load':
+      return runLoadCell(cell, options.workflowSources);
   }
 }
 
@@ -21,5 +24,7 @@ export function cellName(cell: Cell): string {
   switch (cell.kind) {
     case 'compare':
       return compareCellName(cell);
+    case 'load':
+      return loadCellName(cell);
   }
 }

@@ -4,18 +4,18 @@ import { UsageError } from './errors.js';
 
 /** The options of a command that runs cells (`bench compare`): where they run. */
 export interface CellRunArgs {
-  readonly jobs?: number | undefined;
-  readonly queue?: string | undefined;
-  readonly sweep?: string | undefined;
-  readonly resume?: string | undefined;
+  jobs?: number | undefined;
+  queue?: string | undefined;
+  sweep?: string | undefined;
+  resume?: string | undefined;
 }
 
 /**
- * The executor `--jobs`, `--queue`, `--sweep` and `--resume` ask for: undefined for one job (cells run in this
+ * The executor `--jobs`, `--queue`, `--sweep` and `--resume` ask for (`bench compare`, `bench load`): undefined for one job (cells run in this
  * process, the reference output), a worker-thread pool for more (default: one thread per core), or the Redis queue.
  * The queue's module (BullMQ) is loaded only when `--queue` is given.
  */
-export async function compareExecutor(args: CellRunArgs, progress: { log(line: string): void }): Promise<CellExecutor | undefined> {
+export async function cellExecutor(args: CellRunArgs, progress: { log(line: string): void }, command = 'bench compare'): Promise<CellExecutor | undefined> {
   if (args.queue === undefined) {
     const named = (['sweep', 'resume'] as const).filter((k) => args[k] !== undefined);
     if (named.length > 0) throw new UsageError(`--${named[0]} names a sweep on a queue; give --queue redis://HOST:PORT with it`);
@@ -29,6 +29,7 @@ export async function compareExecutor(args: CellRunArgs, progress: { log(line: s
       url: args.queue,
       ...(args.resume !== undefined ? { sweep: args.resume, resume: true } : args.sweep !== undefined ? { sweep: args.sweep } : {}),
       log: (line) => progress.log(line),
+      command,
     });
   }
   const jobs = args.jobs ?? defaultJobs();

@@ -58,7 +58,8 @@ export async function runCompare(matrix: CompareMatrix, options: RunCompareOptio
   const cells = compareCells(matrix);
   let done = 0;
   const warned = new Set<string>();
-  const results = (await executor.run(cells, (_index, result) => {
+  const results = (await executor.run(cells, (_index, cellResult) => {
+    const result = cellResult as CompareCellResult;
     // Every cell carries the matrix's loading warnings: show each once, as the comparison always has.
     for (const warning of result.warnings) {
       if (!warned.has(warning)) options.onWarning?.(warning);

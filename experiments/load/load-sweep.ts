@@ -1,12 +1,14 @@
-import type { DispatchQueueOptions } from '../../core/dispatch/index.js';
 import type { Seed } from '../../core/random.js';
-import { formatArrivals, offeredPerS, type ArrivalPattern } from '../../simulator/arrivals.js';
-import { DEFAULT_WARMUP_FRACTION, loadMetrics, sustainableThroughput, type LoadMetrics } from '../../simulator/load-metrics.js';
-import { simulateLoad, type ConcurrencySample } from '../../simulator/load-simulation.js';
+import type { ArrivalPattern } from '../../simulator/arrivals.js';
+import { DEFAULT_WARMUP_FRACTION, sustainableThroughput, type LoadMetrics } from '../../simulator/load-metrics.js';
+import type { ConcurrencySample } from '../../simulator/load-simulation.js';
 import type { TraceRecord } from '../../core/trace-records.js';
 import type { CompareMatrix } from '../compare/matrix.js';
 import { toolkitVersion } from '../compare/version.js';
-import { planLoadMixes, type LoadMixOptions } from './load-mix.js';
+import type { LoadMixOptions } from './load-mix.js';
+import { loadCellName, loadSweepCells, type DispatchSpec, type LoadCell, type LoadCellResult, type LoadSweepPlan } from './load-cell.js';
+import type { CellExecutor } from '../cells/executor.js';
+import { inProcessExecutor } from '../cells/in-process.js';
 
 /**
  * A load sweep: every planner variant's mix (`load-mix.ts`) under every offered load, one load simulation each, all
@@ -27,13 +29,17 @@ export interface LoadSweepSpec {
   readonly sampleEveryMs?: number;
   readonly mix?: LoadMixOptions;
   /**
-   * Dispatch strategies to compare (`core/dispatch`): each variant runs under each; a point's variant label is then
-   * `<variant> · <strategy>`. Without them the platform queue is FIFO and labels are the variants'.
+   * Dispatch strategies to compare (`core/dispatch`, by built-in name or module path): each variant runs under each; a
+   * point's variant label is then `<variant> · <strategy>`. Without them the platform queue is FIFO and labels are the
+   * variants'.
    */
-  readonly dispatch?: readonly DispatchQueueOptions[];
+  readonly dispatch?: readonly DispatchSpec[];
   /** Keep every request's trace records (for `--trace-out`). */
   readonly keepRecords?: boolean;
+  /** Called after each point (cell) with the count done. */
   readonly onProgress?: (done: number, total: number, what: string) => void;
+  /** Where the cells run (default: one after another in this process). */
+  readonly executor?: CellExecutor;
 }
 
 /** One point of a sweep: a variant under one offered load. */
@@ -77,79 +83,72 @@ export interface LoadResults {
   readonly estimatedMakespanMs: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** Runs a load sweep; with `keepRecords`, also returns each point's requests' records. */
+/**
+ * Runs a load sweep as independent cells (`load-cell.ts`: one per variant, dispatch strategy and offered load), on the
+ * executor given (default: one after another in this process; a worker-thread pool or a queue give the same points
+ * but for `wallMs`), merged in sweep order. With `keepRecords`, also returns each point's requests' records.
+ */
 export async function runLoadSweep(spec: LoadSweepSpec): Promise<{ results: LoadResults; records: Map<string, readonly (readonly TraceRecord[])[]> }> {
-  const mixOptions = spec.dispatch && spec.dispatch.length > 0 ? { ...spec.mix, withDispatchBelief: true } : spec.mix;
-  const { platform, variants: planned } = await planLoadMixes(spec.matrix, mixOptions);
-  const dispatches: readonly (DispatchQueueOptions | undefined)[] = spec.dispatch && spec.dispatch.length > 0 ? spec.dispatch : [undefined];
-  const variants = planned.flatMap((variant) =>
-    dispatches.map((dispatch) => ({ ...variant, dispatch, label: dispatch ? `${variant.label} · ${dispatch.strategy.name}` : variant.label })),
-  );
   const warmupFraction = spec.warmupFraction ?? DEFAULT_WARMUP_FRACTION;
-  const total = variants.length * spec.loads.length;
-  const points: LoadPoint[] = [];
-  const records = new Map<string, readonly (readonly TraceRecord[])[]>();
+  const { workflowSources, onWarning, ...mixPlain } = spec.mix ?? {};
+  const plan: LoadSweepPlan = {
+    matrix: spec.matrix,
+    loads: spec.loads,
+    ...(spec.requests !== undefined ? { requests: spec.requests } : {}),
+    ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
+    ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
+    ...(spec.sampleEveryMs !== undefined ? { sampleEveryMs: spec.sampleEveryMs } : {}),
+    warmupFraction,
+    keepRecords: spec.keepRecords ?? false,
+    mix: {
+      ...(mixPlain.slaFactor !== undefined ? { slaFactor: mixPlain.slaFactor } : {}),
+      ...(mixPlain.slaMs !== undefined ? { slaMs: mixPlain.slaMs } : {}),
+      ...(mixPlain.weights !== undefined ? { weights: mixPlain.weights } : {}),
+      ...(mixPlain.priorityClasses !== undefined ? { priorityClasses: mixPlain.priorityClasses } : {}),
+    },
+    ...(spec.dispatch && spec.dispatch.length > 0 ? { dispatch: spec.dispatch } : {}),
+  };
+  const cells = loadSweepCells(plan);
+  const executor = spec.executor ?? inProcessExecutor(workflowSources ? { workflowSources } : {});
   let done = 0;
-  for (const variant of variants) {
-    for (const arrivals of spec.loads) {
-      const label = formatArrivals(arrivals);
-      spec.onProgress?.(done, total, `${variant.label} at ${label}`);
-      const startMs = performance.now();
-      const result = simulateLoad({
-        platform,
-        mix: variant.mix,
-        arrivals,
-        seed: spec.matrix.seed,
-        ...(spec.requests !== undefined ? { requests: spec.requests } : {}),
-        ...(spec.durationMs !== undefined ? { durationMs: spec.durationMs } : {}),
-        ...(spec.timeoutMs !== undefined ? { timeoutMs: spec.timeoutMs } : {}),
-        ...(spec.sampleEveryMs !== undefined ? { sampleEveryMs: spec.sampleEveryMs } : {}),
-        ...(spec.keepRecords ? { keepRecords: true } : {}),
-        ...(variant.dispatch ? { dispatch: variant.dispatch } : {}),
-      });
-      if (result.records) records.set(`${variant.label}@${label}`, result.records);
-      points.push({
-        variant: variant.label,
-        planner: variant.planner,
-        ...(variant.dispatch ? { dispatch: variant.dispatch.strategy.name } : {}),
-        load: label,
-        offeredPerS: offeredPerS(arrivals) ?? null,
-        metrics: loadMetrics(result.requests, warmupFraction),
-        latenciesMs: result.requests
-          .slice(Math.floor(result.requests.length * warmupFraction))
-          .flatMap((r) => (r.latencyMs === undefined ? [] : [Math.round(r.latencyMs * 1000) / 1000])),
-        peakLiveInvocations: result.peakLiveInvocations,
-        throttles: result.throttles,
-        maxSlotWaitMs: Math.round(result.maxSlotWaitMs * 1000) / 1000,
-        refusedInvocations: result.refusedInvocations,
-        series: result.series,
-        simulatedMs: result.endMs,
-        wallMs: performance.now() - startMs,
-      });
-      done++;
+  const warned = new Set<string>();
+  const cellResults = (await executor.run(cells, (index, result) => {
+    // Every cell carries the mix's loading warnings: show each once.
+    for (const warning of result.warnings) {
+      if (!warned.has(warning)) onWarning?.(warning);
+      warned.add(warning);
     }
+    spec.onProgress?.(++done, cells.length, loadCellName(cells[index]! as LoadCell));
+  })) as LoadCellResult[];
+  spec.onProgress?.(cells.length, cells.length, 'done');
+
+  const points = cellResults.map((r) => r.point);
+  const records = new Map<string, readonly (readonly TraceRecord[])[]>();
+  const estimatedMakespanMs: Record<string, Readonly<Record<string, number>>> = {};
+  for (const { point, records: pointRecords, estimatedMakespanMs: estimates } of cellResults) {
+    if (pointRecords) records.set(`${point.variant}@${point.load}`, pointRecords);
+    estimatedMakespanMs[point.variant] ??= estimates;
   }
-  spec.onProgress?.(done, total, 'done');
-  const sustainable = variants.map((variant) => {
-    const mine = points.filter((p) => p.variant === variant.label && p.offeredPerS !== null);
+  const sustainable = Object.keys(estimatedMakespanMs).map((variant) => {
+    const mine = points.filter((p) => p.variant === variant && p.offeredPerS !== null);
     const lightest = [...mine].sort((a, b) => a.offeredPerS! - b.offeredPerS!)[0];
     const p99BoundMs = spec.p99BoundMs ?? (lightest ? 2 * lightest.metrics.latencyP99Ms : Number.NaN);
     const throughputPerS = sustainableThroughput(mine.map((p) => ({ offeredPerS: p.offeredPerS!, metrics: p.metrics })), p99BoundMs);
-    return { variant: variant.label, p99BoundMs, throughputPerS: throughputPerS ?? null };
+    return { variant, p99BoundMs, throughputPerS: throughputPerS ?? null };
   });
   return {
     results: {
       toolkit: toolkitVersion(),
       seed: spec.matrix.seed,
       platform: spec.matrix.platform,
-      accountLimit: platform.concurrency.accountLimit,
+      accountLimit: cellResults[0]?.accountLimit ?? Number.NaN,
       workloads: spec.matrix.workloads.map((w) => w.name),
       requests: spec.requests ?? null,
       durationMs: spec.durationMs ?? null,
       warmupFraction,
       points,
       sustainable,
-      estimatedMakespanMs: Object.fromEntries(variants.map((v) => [v.label, v.estimatedMakespanMs])),
+      estimatedMakespanMs,
     },
     records,
   };

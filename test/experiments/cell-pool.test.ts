@@ -5,6 +5,7 @@ import { buildCompareMatrix } from '../../experiments/compare/build-matrix.js';
 import { compareCells } from '../../experiments/compare/compare-cell.js';
 import { withoutTiming } from '../../experiments/compare/results.js';
 import { runCompare } from '../../experiments/compare/runner.js';
+import { runLoadSweep } from '../../experiments/load/load-sweep.js';
 import { etaClock } from '../../experiments/cli/cell-options.js';
 import { bench } from '../cli/run-bench.js';
 
@@ -19,6 +20,19 @@ describe('cells on a worker-thread pool', () => {
     // Progress counts cells across threads, once each.
     expect(done).toEqual(Array.from({ length: 24 }, (_v, i) => i + 1));
     expect(pooled.timing.planning).toHaveLength(24);
+  }, 120_000);
+
+  it('a load sweep gives the same points on two threads as on one (but for wall time), dispatch strategies by name', async () => {
+    const { matrix } = await buildCompareMatrix({ workloads: ['gemm', 'wordcount'], planners: ['wukong', 'uniform'], optimizations: ['none'], runs: 1 });
+    const spec = { matrix, loads: [{ kind: 'poisson', ratePerS: 1 }, { kind: 'poisson', ratePerS: 4 }] as const, requests: 20, dispatch: [{ strategy: 'fifo' }, { strategy: 'edf' }] };
+    const strip = (results: { points: readonly { wallMs: number }[] }) => JSON.stringify({ ...results, points: results.points.map(({ wallMs: _w, ...p }) => p) });
+    const local = await runLoadSweep(spec);
+    const pooled = await runLoadSweep({ ...spec, executor: poolExecutor(2) });
+    expect(local.results.points.map((p) => `${p.variant}@${p.load}`)).toEqual([
+      'wukong · fifo@1/s', 'wukong · fifo@4/s', 'wukong · edf@1/s', 'wukong · edf@4/s',
+      'uniform · fifo@1/s', 'uniform · fifo@4/s', 'uniform · edf@1/s', 'uniform · edf@4/s',
+    ]);
+    expect(strip(pooled.results)).toBe(strip(local.results));
   }, 120_000);
 
   it('a user error in a worker thread is still one line', async () => {

@@ -35,12 +35,12 @@ describe('bench load results and report', () => {
 
   it('compares dispatch strategies: a point per variant × strategy × load, the worst wait, and the p99/attainment chart', { timeout: 120_000 }, async () => {
     const built = await buildCompareMatrix({ workloads: ['tree_reduction', 'wordcount'], planners: ['wukong'], optimizations: ['none'], runs: 1, platform: 'test/experiments/fixtures/account-limit-8.json' });
-    const { getDispatchStrategy } = await import('../../core/dispatch/index.js');
     const { results } = await runLoadSweep({
       matrix: built.matrix,
       loads: [{ kind: 'poisson', ratePerS: 2 }, { kind: 'poisson', ratePerS: 8 }],
       requests: 30,
-      dispatch: [{ strategy: getDispatchStrategy('fifo') }, { strategy: getDispatchStrategy('edf') }],
+      // By name: a sweep is plain data, so its cells can run on other threads (experiments/cells).
+      dispatch: [{ strategy: 'fifo' }, { strategy: 'edf' }],
     });
     expect(results.points.map((p) => `${p.variant}@${p.load}`)).toEqual(['wukong · fifo@2/s', 'wukong · fifo@8/s', 'wukong · edf@2/s', 'wukong · edf@8/s']);
     for (const p of results.points) expect(p.peakLiveInvocations).toBeLessThanOrEqual(8);

@@ -20,6 +20,8 @@ export interface QueueExecutorOptions {
   readonly resume?: boolean;
   /** Where the one-line notes go (sweep name and counts, Ctrl-C). */
   readonly log: (line: string) => void;
+  /** The command the notes name (`bench compare`, `bench load`). */
+  readonly command: string;
   /** How often the client re-reads the state of cells still pending, in case it missed an event (default 5,000 ms). */
   readonly reconcileMs?: number;
 }
@@ -139,13 +141,13 @@ export function queueExecutor(options: QueueExecutorOptions): CellExecutor {
         }),
       );
       options.log(
-        `bench compare: sweep ${sweep} on ${options.url}: ${cells.length} cell(s), ${done} done before, ${missing.length} enqueued` +
+        `${options.command}: sweep ${sweep} on ${options.url}: ${cells.length} cell(s), ${done} done before, ${missing.length} enqueued` +
           `${retried > 0 ? `, ${retried} failed before and retried` : ''}${pending.size > 0 ? `; waiting for \`bench worker --queue ${options.url}\` (Ctrl-C leaves the sweep resumable: --resume ${sweep})` : ''}`,
       );
       if (pending.size === 0) settle.resolve();
 
       const onInterrupt = () => {
-        options.log(`bench compare: interrupted; sweep ${sweep} stays on ${options.url} with ${cells.length - pending.size} of ${cells.length} cell(s) done (workers go on): resume with --resume ${sweep}`);
+        options.log(`${options.command}: interrupted; sweep ${sweep} stays on ${options.url} with ${cells.length - pending.size} of ${cells.length} cell(s) done (workers go on): resume with --resume ${sweep}`);
         void close().finally(() => process.exit(130));
       };
       process.once('SIGINT', onInterrupt);

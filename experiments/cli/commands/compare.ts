@@ -16,7 +16,7 @@ import { factorsOption, listOption, numberListOption, resourcesOption, seedOptio
 import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
 import { DEFAULT_HOLDOUT_FRACTION } from '../../compare/truth.js';
 import { printReportOutput } from './report.js';
-import { compareExecutor, cpuSeconds, etaClock } from '../cell-options.js';
+import { cellExecutor, cpuSeconds, etaClock } from '../cell-options.js';
 import type { CellExecutor } from '../../cells/executor.js';
 
 /** Experiments `--experiment` can name. */
@@ -117,7 +117,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
     let log: (line: string) => void = (line) => console.error(line);
-    const executor = await compareExecutor(args, { log: (line) => log(line) });
+    const executor = await cellExecutor(args, { log: (line) => log(line) });
     try {
       await runCompareCommand(args, executor, (progressLog) => (log = progressLog));
     } finally {

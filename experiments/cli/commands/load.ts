@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Argv, CommandModule } from 'yargs';
 import { TRUTH_CHOICES, type TruthChoice } from '../../../core/compare-results.js';
 import { workloadNames } from '../../../traces/workloads/registry.js';
@@ -10,6 +11,7 @@ import { checkPathOptions } from '../paths.js';
 import { checkPriorities, parseDispatchOptions, withDispatchOptions, type DispatchOptionArgs } from '../dispatch-options.js';
 import { checkWeights, parseLoadOptions, withLoadOptions, type LoadOptionArgs } from '../load-options.js';
 import { startProgress } from '../progress.js';
+import { cellExecutor, type CellRunArgs } from '../cell-options.js';
 import { listOption, resourcesOption, seedOption, slaOption, writeJsonOut, writeTextOut } from '../options.js';
 
 /** Offered loads of `bench load` with none given: Poisson arrivals at these rates (req/s), up past saturation of the default mix. */
@@ -17,7 +19,7 @@ export const DEFAULT_LOAD_RATES = [0.5, 1, 2, 4, 8, 16] as const;
 /** Requests per load point by default: enough for a p99 that interpolates between real order statistics, few enough for seconds. */
 export const DEFAULT_LOAD_REQUESTS = 100;
 
-interface LoadArgs extends LoadOptionArgs, DispatchOptionArgs {
+interface LoadArgs extends LoadOptionArgs, DispatchOptionArgs, CellRunArgs {
   workloads?: string[];
   workflow?: string[];
   planners?: string[];
@@ -65,7 +67,11 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
       .option('json-out', { type: 'string', describe: 'also write the results as JSON to this file' })
       .option('csv', { type: 'boolean', default: false, describe: 'print one row per variant and load as CSV on stdout instead of the table' })
       .option('csv-out', { type: 'string', describe: 'also write that CSV to this file' })
-      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' }) as unknown as Argv<LoadArgs>,
+      .option('progress', { type: 'boolean', describe: 'progress on stderr (default: when stderr is a terminal; --no-progress: off)' })
+      .option('jobs', { alias: 'j', type: 'number', describe: `load points simulated at once on worker threads (default: the number of cores, here ${availableParallelism()}; 1: in this process); the output is the same but for wallMs` })
+      .option('queue', { type: 'string', describe: 'run the load points on `bench worker` processes through a Redis job queue (redis://HOST:PORT) instead of here' })
+      .option('sweep', { type: 'string', describe: "with --queue: the sweep's name (default: derived from the sweep and toolkit)" })
+      .option('resume', { type: 'string', describe: 'with --queue: resume the sweep of this name, collecting the points done and enqueuing only the missing ones' }) as unknown as Argv<LoadArgs>,
   handler: async (args) => {
     checkPathOptions(args, { workflow: 'file-or-directory', history: 'file-or-directory', platform: 'file', arrivals: 'file', 'json-out': 'output-file', 'csv-out': 'output-file', 'trace-out': 'output-file', report: 'output-directory' });
     if (args.json && args.csv) throw new UsageError('give --json or --csv, not both: each is the whole of stdout (write the other with --json-out or --csv-out)');
@@ -93,6 +99,7 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
     checkPriorities(priorityClasses, built.matrix.workloads.map((w) => w.name));
 
     const progress = await startProgress('bench load', { enabled: args.progress });
+    const executor = await cellExecutor(args, progress, 'bench load');
     let sweep;
     try {
       sweep = await runLoadSweep({
@@ -104,7 +111,9 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
         ...(parsed.p99BoundMs !== undefined ? { p99BoundMs: parsed.p99BoundMs } : {}),
         warmupFraction: parsed.warmupFraction,
         keepRecords: args['trace-out'] !== undefined,
-        ...(dispatch ? { dispatch } : {}),
+        // By name (or module path), checked and loaded above: every cell, on whatever thread, loads them again.
+        ...(dispatch ? { dispatch: listOption(args.dispatch!).map((strategy) => ({ strategy, ...(args['max-wait-ms'] !== undefined ? { maxWaitMs: args['max-wait-ms'] } : {}) })) } : {}),
+        ...(executor ? { executor } : {}),
         mix: {
           ...(priorityClasses ? { priorityClasses } : {}),
           ...(parsed.slaFactor !== undefined ? { slaFactor: parsed.slaFactor } : {}),
@@ -118,6 +127,8 @@ export const loadCommand: CommandModule<object, LoadArgs> = {
     } catch (error) {
       progress.stop();
       throw error;
+    } finally {
+      await executor?.close?.();
     }
     const { results, records } = sweep;
     progress.finish(`${results.points.length} load point(s): ${built.matrix.variants.length} variant(s) × ${loads.length} load(s) on a mix of ${results.workloads.length} workload(s)`);
