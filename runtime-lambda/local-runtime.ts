@@ -13,6 +13,9 @@ import { functionNameFor } from './worker/invoker.js';
 // The SDK warns once per process that its releases after January 2027 need Node 22; this project runs Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** How long `runConcurrent` waits, after its run completed, for the gateway to record its workers' final attempts. */
+const FINAL_ATTEMPT_WAIT_MS = 30_000;
+
 /** The worker handler module the gateway runs (a TypeScript source, bundled once by the gateway). */
 export const WORKER_HANDLER_MODULE = fileURLToPath(new URL('./worker/handler.ts', import.meta.url));
 
@@ -197,6 +200,8 @@ export class LocalRuntime {
   async runConcurrent(options: LocalRunOptions): Promise<LocalRunResult> {
     if (this.running) throw new Error('LocalRuntime.runConcurrent: a one-at-a-time run is in progress on this runtime');
     this.concurrentRuns++;
+    // Each run under way may listen for its final attempts: many at once are a load, not a leak.
+    this.gateway.setMaxListeners(Math.max(this.gateway.getMaxListeners(), this.concurrentRuns + 10));
     try {
       await this.ensureFunctions(planMemorySizesMb(options.plan));
       const result = await runWorkflow({ ...options, redisUrl: this.redisUrl, invoker: this.invoker });
@@ -219,11 +224,19 @@ export class LocalRuntime {
     for (const attempt of this.gateway.invocations) if (requestIds.has(attempt.requestId) && settled(attempt)) done.add(attempt.requestId);
     const collect = () => this.gateway.invocations.filter((attempt) => requestIds.has(attempt.requestId));
     if (done.size === requestIds.size) return Promise.resolve(collect());
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      // A run whose workers all wrote their records ends its attempts within moments; one that does not is a bug of
+      // the gateway's bookkeeping, better named than waited on forever.
+      const timer = setTimeout(() => {
+        this.gateway.off('invocation', listener);
+        const missing = [...requestIds].filter((id) => !done.has(id));
+        reject(new Error(`LocalRuntime.runConcurrent: the gateway recorded no final attempt of ${missing.length} request(s) within ${FINAL_ATTEMPT_WAIT_MS} ms (e.g. ${missing[0]})`));
+      }, FINAL_ATTEMPT_WAIT_MS);
       const listener = (attempt: InvocationRecord) => {
         if (!requestIds.has(attempt.requestId) || !settled(attempt)) return;
         done.add(attempt.requestId);
         if (done.size < requestIds.size) return;
+        clearTimeout(timer);
         this.gateway.off('invocation', listener);
         resolve(collect());
       };
