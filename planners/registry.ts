@@ -5,6 +5,7 @@ import { ConfigError } from '../core/errors.js';
 import { isModulePath } from '../core/module-path.js';
 import type { Plan } from '../core/plan.js';
 import type { Workflow } from '../core/workflow.js';
+import { faasflowPlanner } from './faasflow/faasflow-planner.js';
 import { OPTIMIZATION_PASSES } from './optimizations/index.js';
 import type { OptimizationPass, Planner, PlannerContext } from './planner.js';
 import { nonUniformPlanner } from './non-uniform.js';
@@ -12,7 +13,7 @@ import { uniformPlanner } from './uniform.js';
 import { wukongOctoflowsPlanner, wukongPlanner } from './wukong.js';
 
 /** The built-in planners, baseline first. */
-export const PLANNERS: readonly Planner[] = [wukongPlanner, uniformPlanner, nonUniformPlanner, wukongOctoflowsPlanner];
+export const PLANNERS: readonly Planner[] = [wukongPlanner, uniformPlanner, nonUniformPlanner, wukongOctoflowsPlanner, faasflowPlanner];
 
 /** Names of the built-in planners. */
 export function plannerNames(): string[] {

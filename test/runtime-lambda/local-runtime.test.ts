@@ -24,7 +24,7 @@ afterAll(async () => {
   await redis?.stop();
 }, 30_000);
 
-const PLANNERS = ['wukong', 'uniform', 'non-uniform'] as const;
+const PLANNERS = ['wukong', 'uniform', 'non-uniform', 'faasflow'] as const;
 const ALL_OPTIMIZATIONS: readonly OptimizationPassName[] = ['pre-load', 'pre-warm', 'task-dup'];
 
 const workers = (records: readonly TraceRecord[]) => records.filter((r): r is WorkerRecord => r.type === 'worker');

@@ -16,7 +16,7 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const PLANNERS = ['wukong', 'uniform', 'non-uniform'] as const;
+const PLANNERS = ['wukong', 'uniform', 'non-uniform', 'faasflow'] as const;
 const OPTIMIZATIONS: readonly (readonly OptimizationPassName[])[] = [[], ['pre-load', 'pre-warm', 'task-dup']];
 
 describe.each(RUNTIME_WORKLOADS.map((w) => w.name))('a real run of %s', (name) => {
