@@ -19,15 +19,22 @@ export function runProblems(run: TraceRun): RunProblem[] {
   if (run.tasks.length === 0) problems.push({ runId, message: `run '${runId}' has no task records` });
   if (run.workers.length === 0 && run.tasks.length > 0) problems.push({ runId, message: `run '${runId}' has no worker records` });
 
-  // A worker runs a task once per attempt; the same (task, worker, attempt) twice is a record written twice or two
-  // runs merged under one id, and would count the task's times twice in the predictions.
-  const seen = new Set<string>();
+  // A worker runs one attempt of a task once: the same (task, worker, attempt) twice over overlapping times is a
+  // record written twice or two runs merged under one id, and would count the task's times twice in the predictions.
+  // Records of one attempt at different times are not: the simulator writes a failed attempt's record beside the
+  // record of what moved before the failure.
+  const byKey = new Map<string, { startMs: number; endMs: number }[]>();
   for (const task of run.tasks) {
     const key = `${task.taskId}\u0000${task.workerId}\u0000${task.attempt ?? 1}`;
-    if (seen.has(key)) {
-      problems.push({ runId, message: `run '${runId}': task '${task.taskId}' is recorded twice on worker '${task.workerId}' with attempt ${task.attempt ?? 1}` });
+    const earlier = byKey.get(key) ?? [];
+    if (earlier.some((e) => e.startMs <= task.endMs && task.startMs <= e.endMs)) {
+      problems.push({
+        runId,
+        message: `run '${runId}': task '${task.taskId}' is recorded twice on worker '${task.workerId}' with attempt ${task.attempt ?? 1}, over the same time (from ${task.startMs} ms)`,
+      });
     }
-    seen.add(key);
+    earlier.push({ startMs: task.startMs, endMs: task.endMs });
+    byKey.set(key, earlier);
   }
 
   // Every task ran on a worker the run records (its start-up, memory and lifetime are in that record). Reported once

@@ -15,7 +15,13 @@ describe('runProblems', () => {
 
   it('the same task twice on one worker with the same attempt', () => {
     const twice = { ...run, tasks: [...run.tasks, run.tasks[0]!] };
-    expect(runProblems(twice).map((p) => p.message)).toEqual([`run '${run.header.runId}': task '${run.tasks[0]!.taskId}' is recorded twice on worker '${run.tasks[0]!.workerId}' with attempt 1`]);
+    expect(runProblems(twice).map((p) => p.message)).toEqual([
+      `run '${run.header.runId}': task '${run.tasks[0]!.taskId}' is recorded twice on worker '${run.tasks[0]!.workerId}' with attempt 1, over the same time (from ${run.tasks[0]!.startMs} ms)`,
+    ]);
+    // Two records of one attempt at different times (a failed attempt's record beside what moved before it) are none.
+    const t = run.tasks[0]!;
+    const later = { ...t, startMs: t.endMs + 1, endMs: t.endMs + 2, execMs: 0.5 };
+    expect(runProblems({ ...run, tasks: [...run.tasks, later] })).toEqual([]);
     // A retry (attempt 2) on the same worker is no duplicate.
     expect(runProblems({ ...run, tasks: [...run.tasks, { ...run.tasks[0]!, attempt: 2 }] })).toEqual([]);
   });
