@@ -290,6 +290,7 @@ const CASES: Case[] = [
   { category: 'flag', name: '--noise 1e308', args: () => ['import', 'wfcommons', at('wf-cycle.json'), '--out', at('imp-noise'), '--noise', '1e308'], says: /--noise: 1e\+308 is more than 10/ },
   { category: 'flag', name: '--values 1e12', args: () => ['scale', '--dimension', 'tasks', '--values', '1e12'], says: /--values: 1000000000000 is more than 1000000/ },
   { category: 'flag', name: '--redis notaurl', args: () => ['run', '--runtime', 'local', '--workload', 'gemm', '--planner', 'uniform', '--redis', 'notaurl'], says: /--redis: 'notaurl' is not a URL; give e\.g\. redis:\/\/127\.0\.0\.1:6379/ },
+  { category: 'flag', name: '--redis at an address nothing listens on', args: () => ['run', '--runtime', 'local', '--workload', 'gemm', '--planner', 'uniform', '--redis', 'redis://127.0.0.1:1'], says: /cannot connect to Redis at redis:\/\/127\.0\.0\.1:1[\s\S]*is redis-server running and listening at that address/ },
   { category: 'flag', name: '--redis http://…', args: () => ['traces', 'collect', '--runtime', 'local', '--runs', '1', '--out', at('collect'), '--redis', 'http://127.0.0.1:6379'], says: /--redis: 'http:\/\/127\.0\.0\.1:6379' is not a Redis URL/ },
   { category: 'flag', name: '--truth nonsense', args: () => sim('--truth', 'nonsense'), says: /--truth: unknown truth 'nonsense'/ },
   { category: 'flag', name: '--json FILE', args: () => sim('--json', at('x.json')), says: /--json takes no value: .* give --json-out/ },
