@@ -41,10 +41,10 @@ function startWorker(url: string): WorkerProcess {
   return worker;
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const startMs = Date.now();
   while (!(await condition())) {
-    if (Date.now() - startMs > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - startMs > timeoutMs) throw new Error(`timed out waiting for ${what}; the workers said:\n${workers.map((w) => w.log()).join('\n---\n')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -109,7 +109,9 @@ describe('bench compare --queue with bench worker', () => {
       const jobs = await Promise.all(Array.from({ length: CELLS }, (_v, i) => queue.getJob(cellJobId('killed', i))));
       // Every cell completed once; the one A held when it died went back to the queue and was run by B.
       expect(jobs.map((j) => j && j.finishedOn !== undefined)).toEqual(Array(CELLS).fill(true));
-      expect(jobs.filter((j) => j!.stalledCounter > 0).length).toBe(1);
+      // Retried: stalled once (its lock lapsed) and started again by B.
+      const retried = jobs.filter((j) => j!.stalledCounter > 0 || j!.attemptsStarted > 1);
+      expect(retried.map((j) => `${j!.id}: stalled ${j!.stalledCounter}, started ${j!.attemptsStarted}`)).toHaveLength(1);
       // A logs a cell done just before BullMQ records it: killed in between, that cell is run again by B (its result
       // still taken once). So the logs count every cell once, or that one twice.
       expect(b.done()).toBeGreaterThanOrEqual(CELLS - a.done());
@@ -118,7 +120,7 @@ describe('bench compare --queue with bench worker', () => {
       await queue.close();
     }
     await stopWorker(b);
-  }, 180_000);
+  }, 300_000);
 
   it('Ctrl-C on the client leaves the sweep resumable; the resumed sweep re-runs nothing that was done', async () => {
     const client = startClient([...SWEEP_ARGS, '--queue', redis.url, '--sweep', 'resumed', '--json-out', join(dir, 'resumed.json')]);
@@ -145,7 +147,7 @@ describe('bench compare --queue with bench worker', () => {
     expect(worker.done()).toBe(CELLS);
     expect(withoutTimingText(join(dir, 'again.json'))).toBe(localJson);
     await stopWorker(worker);
-  }, 180_000);
+  }, 300_000);
 
   it('a cell made by another toolkit is refused with one line; a resume with other cells is refused', async () => {
     const worker = startWorker(redis.url);
