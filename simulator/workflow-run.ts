@@ -3,7 +3,6 @@ import type { Plan } from '../core/plan.js';
 import { rngFor, type Rng } from '../core/random.js';
 import { resourceKey, type ResourceConfig } from '../core/resources.js';
 import {
-  counterKey,
   createSchedulerContext,
   createWorker,
   initialInvocations,
@@ -18,6 +17,7 @@ import type { EventOwner, SimEngine } from './engine.js';
 import { billWorkers } from './billing.js';
 import { counterMs, effectiveVcpus, initMs, notifyMs, retryDelayMs, storageOpMs } from './platform-model.js';
 import type { PlatformState } from './platform-state.js';
+import { RunCounters } from './run-counters.js';
 import { RunEvent } from './run-event.js';
 import { buildRecords, toRun } from './run-records.js';
 import { r3, type Execution, type FailedAttempt, type Instance, type ReplyRecord, type RunOutcome, type TaskProgress } from './run-state.js';
@@ -158,7 +158,7 @@ export function createWorkflowRun(
   const instances: Instance[] = [];
   let liveInstances = 0;
   const storage = new Map<string, number>();
-  const counters = new Map<string, number>();
+  const counters = new RunCounters();
   // TASK_READY is also recorded in metadata storage, so a worker that subscribes late finds it by probing.
   const readyRecords = new Set<string>();
   const readySubs = new Map<string, Instance[]>();
@@ -577,13 +577,11 @@ export function createWorkflowRun(
         return { kind: 'final-output-stored', taskId: command.taskId };
       }
       case 'increment-counter': {
-        const key = counterKey(command.counter);
-        const value = (counters.get(key) ?? 0) + 1;
-        counters.set(key, value);
+        const value = counters.increment(command.counter);
         return { kind: 'counter-incremented', counter: command.counter, byTaskId: command.byTaskId, value };
       }
       case 'read-counter':
-        return { kind: 'counter-read', counter: command.counter, value: counters.get(counterKey(command.counter)) ?? 0 };
+        return { kind: 'counter-read', counter: command.counter, value: counters.get(command.counter) };
       case 'pre-warm':
         // The pre-warm invocation goes out when its delay is over, from the worker that asked for it.
         invoke(null, command.resources, [], true);
