@@ -43,6 +43,11 @@ export class SimEngine {
     return this.#queue.size;
   }
 
+  /** When the next waiting event is due, or undefined when none waits. */
+  get nextEventMs(): number | undefined {
+    return this.#queue.peekTimeMs();
+  }
+
   /**
    * Schedules `event` at absolute time `atMs` (never before the clock). `tag` is handed to the owner with it: one
    * event object can be scheduled again and again (a task's completion whenever its speed changes, the host's next

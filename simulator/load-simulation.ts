@@ -117,6 +117,9 @@ export interface LoadResult {
   readonly refusedInvocations: number;
 }
 
+/** Idle stretches longer than this many sampling intervals are not sampled through (`simulateLoad`'s sampler). */
+const IDLE_SKIP_SAMPLES = 1000;
+
 /** The platform seed of request `index` in a load simulation seeded `seed`. */
 export function requestSeed(seed: Seed, index: number): string {
   return `${String(seed)}/request/${index}`;
@@ -254,6 +257,16 @@ export function simulateLoad(options: LoadOptions): LoadResult {
     platformState.recordRequestOutcome(outcomes[outcomes.length - 1]!.slaMet);
   };
 
+  // Through a long idle stretch (nothing in flight and the next event far off: a trace of arrivals with a gap of
+  // hours) every sample would read the same; the sampler jumps, on its grid, to just before the next event instead of
+  // taking millions of them. Only gaps of more than IDLE_SKIP_SAMPLES samples are skipped, so ordinary series keep
+  // every sample.
+  const nextSampleInMs = () => {
+    const gapMs = (engine.nextEventMs ?? engine.nowMs) - engine.nowMs;
+    if (inFlight.size > 0 || gapMs <= IDLE_SKIP_SAMPLES * sampleEveryMs) return sampleEveryMs;
+    return Math.floor(gapMs / sampleEveryMs) * sampleEveryMs;
+  };
+
   const sample = () =>
     series.push({
       atMs: engine.nowMs,
@@ -291,7 +304,7 @@ export function simulateLoad(options: LoadOptions): LoadResult {
           sample();
           // Only while something else can still happen: requests that wait forever (a plan whose workers hold every
           // slot while their producers queue behind them) must not keep the clock running on samples alone.
-          if (engine.pending > 0) engine.after(sampleEveryMs, { owner: driver, kind: 'sample' });
+          if (engine.pending > 0) engine.after(nextSampleInMs(), { owner: driver, kind: 'sample' });
           return;
       }
     },

@@ -193,3 +193,22 @@ describe('load simulation: the scaling token bucket (property)', () => {
     },
   );
 });
+
+describe('load simulation: long idle stretches', () => {
+  it('a trace with a 300-day gap between two requests is not sampled through second by second', () => {
+    const { workflow, plan, truth } = oneTask(0);
+    const gapMs = 300 * 24 * 3600 * 1000;
+    const result = simulateLoad({
+      platform: DEFAULT_PLATFORM_MODEL,
+      mix: [{ name: 'one', workflow, plan, weight: 1, truth, slaMs: 1e9 }],
+      arrivals: { kind: 'trace', arrivals: [{ timeMs: 0, workflow: 'one' }, { timeMs: gapMs, workflow: 'one' }] },
+      seed: 1,
+    });
+    expect(result.requests.map((r) => r.status)).toEqual(['completed', 'completed']);
+    // Samples while something runs, then one jump to just before the second arrival (on the 1 s grid).
+    expect(result.series.length).toBeLessThan(50);
+    expect(result.series.some((s) => s.atMs > gapMs - 1000 && s.atMs <= gapMs)).toBe(true);
+    // Every sample on the grid but the last, taken when the last request has drained.
+    for (const s of result.series.slice(0, -1)) expect(s.atMs % 1000).toBe(0);
+  });
+});
