@@ -3,6 +3,7 @@ import type { TraceRecord, WorkerRecord } from '../core/trace-records.js';
 import { randomBytes } from 'node:crypto';
 import type { AnyDispatchStrategy } from '../core/dispatch/index.js';
 import { Dispatcher, type DescribeInvocation } from './dispatch/dispatcher.js';
+import { FailureDestination } from './gateway/failure-destination.js';
 import { LambdaGateway } from './gateway/gateway.js';
 import type { GatewayOptions, InvocationRecord } from './gateway/types.js';
 import { startLocalRedis, type LocalRedis } from './redis/local-server.js';
@@ -102,7 +103,12 @@ export class LocalRuntime {
     private readonly functionTimeoutMs: number,
     /** The dispatcher every invocation goes through, when the runtime has one. */
     readonly dispatcher?: Dispatcher,
-  ) {}
+  ) {
+    this.failureDestination = new FailureDestination(gateway, redisUrl);
+  }
+
+  /** Where invocations whose retries ran out are reported: their run's failures, so the run fails at once. */
+  private readonly failureDestination: FailureDestination;
 
   /** Starts Redis (unless given) and the gateway. */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -252,6 +258,7 @@ export class LocalRuntime {
   /** Stops every worker process, the gateway, and the private Redis if this runtime started one. */
   async close(): Promise<void> {
     this.invoker.close();
+    await this.failureDestination.close();
     if (this.dispatcher) {
       await this.dispatcher.clear();
       await this.dispatcher.close();

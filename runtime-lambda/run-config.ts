@@ -67,6 +67,11 @@ export interface RunConfig {
    * re-run the worker. Only for workers in processes of their own (the gateway, Lambda).
    */
   readonly crashOnFirstAttempt?: readonly string[];
+  /**
+   * Fault injection for tests: every worker that executes one of these tasks kills its own process just before the
+   * task's code runs, on every attempt, so the platform's retries run out and the run must fail, naming the worker.
+   */
+  readonly crashOnEveryAttempt?: readonly string[];
 }
 
 /** A run config as stored in Redis: the workflow and plan in their JSON forms, the rest as is. */
@@ -83,6 +88,7 @@ export function runConfigToJson(config: RunConfig): string {
     ...(config.taskEstimates ? { taskEstimates: config.taskEstimates } : {}),
     platform: config.platform,
     ...(config.crashOnFirstAttempt?.length ? { crashOnFirstAttempt: config.crashOnFirstAttempt } : {}),
+    ...(config.crashOnEveryAttempt?.length ? { crashOnEveryAttempt: config.crashOnEveryAttempt } : {}),
   };
   return JSON.stringify(json);
 }
@@ -105,6 +111,7 @@ export function runConfigFromJson(text: string, where: string): RunConfig {
     ...(json.taskEstimates ? { taskEstimates: json.taskEstimates } : {}),
     platform: json.platform,
     ...(json.crashOnFirstAttempt ? { crashOnFirstAttempt: json.crashOnFirstAttempt } : {}),
+    ...(json.crashOnEveryAttempt ? { crashOnEveryAttempt: json.crashOnEveryAttempt } : {}),
   };
 }
 

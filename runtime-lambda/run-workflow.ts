@@ -47,6 +47,8 @@ export interface RunWorkflowOptions {
   readonly keepKeys?: boolean;
   /** Fault injection (`RunConfig.crashOnFirstAttempt`): tasks whose first attempt kills its worker's process. */
   readonly crashOnFirstAttempt?: readonly string[];
+  /** Fault injection (`RunConfig.crashOnEveryAttempt`): tasks whose every attempt kills its worker's process. */
+  readonly crashOnEveryAttempt?: readonly string[];
 }
 
 /** A completed real run. */
@@ -103,11 +105,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       throw new WorkflowRunError(`run '${runId}': task '${task.id}' declares ${task.staticInputBytes} static input bytes but none were given`);
     }
   }
-  for (const taskId of options.crashOnFirstAttempt ?? []) {
-    if (!workflow.tasks.has(taskId)) throw new WorkflowRunError(`run '${runId}': crashOnFirstAttempt names task '${taskId}', which workflow '${workflow.name}' does not have`);
-  }
-  if ((options.crashOnFirstAttempt?.length ?? 0) > 0 && options.invoker.platform === 'in-process') {
-    throw new WorkflowRunError(`run '${runId}': crashOnFirstAttempt kills the worker's process, which in-process is this one; use the local gateway`);
+  for (const field of ['crashOnFirstAttempt', 'crashOnEveryAttempt'] as const) {
+    for (const taskId of options[field] ?? []) {
+      if (!workflow.tasks.has(taskId)) throw new WorkflowRunError(`run '${runId}': ${field} names task '${taskId}', which workflow '${workflow.name}' does not have`);
+    }
+    if ((options[field]?.length ?? 0) > 0 && options.invoker.platform === 'in-process') {
+      throw new WorkflowRunError(`run '${runId}': ${field} kills the worker's process, which in-process is this one; use the local gateway`);
+    }
   }
   const workerRedisUrl = options.workerRedisUrl === null ? undefined : (options.workerRedisUrl ?? options.redisUrl);
   const redis = await connectRedis(options.redisUrl, `${runId}/client`);
@@ -136,6 +140,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       ...(options.schedulerParams ? { schedulerParams: options.schedulerParams } : {}),
       ...(options.taskEstimates ? { taskEstimates: options.taskEstimates } : {}),
       ...(options.crashOnFirstAttempt?.length ? { crashOnFirstAttempt: options.crashOnFirstAttempt } : {}),
+      ...(options.crashOnEveryAttempt?.length ? { crashOnEveryAttempt: options.crashOnEveryAttempt } : {}),
     });
     // All at once, as the core asks for them together: one after another, each Invoke call (≈10 ms through the SDK
     // and the gateway) would delay every later initial worker.
@@ -210,6 +215,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
       leftoverKeysAfterCleanup: await scanKeys(redis, keys.all),
     };
   } catch (e) {
+    // Storage gone mid-run: one line naming it, the address and the run, not the client library's retry error.
+    if (!(e instanceof WorkflowRunError) && redis.status !== 'ready') {
+      throw new WorkflowRunError(`run '${runId}': Redis at ${options.redisUrl} became unreachable (${(e as Error).message}); the run cannot finish`);
+    }
     if (!options.keepKeys) await cleanUpAfterFailure(redis, keys);
     throw e;
   } finally {

@@ -82,6 +82,21 @@ export interface LambdaGatewayEvents {
   invocation: [InvocationRecord];
   log: [InstanceLogEvent];
   note: [string];
+  /** An Event invocation whose retries ran out: what Lambda sends to an on-failure destination. */
+  'async-failure': [AsyncInvocationFailure];
+}
+
+/**
+ * An Event invocation that failed for good (Lambda's on-failure destination record, condition `RetriesExhausted`):
+ * its request id, function, how many attempts it had, the last attempt's outcome and error type, and the payload.
+ */
+export interface AsyncInvocationFailure {
+  readonly requestId: string;
+  readonly functionName: string;
+  readonly attempts: number;
+  readonly outcome: InvocationOutcome;
+  readonly errorType: string | undefined;
+  readonly payload: Buffer;
 }
 
 /** A running gateway. Create with `LambdaGateway.start`, stop with `close`. */
@@ -433,6 +448,9 @@ export class LambdaGateway extends EventEmitter<LambdaGatewayEvents> {
       !this.closing && outcome !== 'success' && item.attempt <= fn.config.maxRetryAttempts;
     try {
       const { attempt } = await this.runAttempt(fn, item.requestId, item.payload, item.attempt, item.invokedAtMs, 'Event', item.clientContext, willRetry);
+      if (attempt.outcome !== 'success' && attempt.outcome !== 'undelivered' && !willRetry(attempt.outcome) && !this.closing) {
+        this.emit('async-failure', { requestId: item.requestId, functionName: fn.config.name, attempts: item.attempt, outcome: attempt.outcome, errorType: attempt.error.errorType, payload: item.payload });
+      }
       if (attempt.outcome !== 'success' && attempt.outcome !== 'undelivered' && willRetry(attempt.outcome)) {
         const delays = this.options.asyncRetryDelaysMs;
         const delayMs = delays[Math.min(item.attempt - 1, delays.length - 1)] ?? 0;

@@ -397,6 +397,8 @@ class WorkerLoop {
       // A worker deciding whether to duplicate this task needs to know how long the original has been running.
       this.send(this.metadata.recordExecStart(taskId, epochNow()), `recording the start of '${taskId}'`);
     }
+    // The test fault of a worker that dies every time: the platform's retries run out.
+    if (this.config.crashOnEveryAttempt?.includes(taskId) && !duplicate) process.kill(process.pid, 'SIGKILL');
     if (this.config.crashOnFirstAttempt?.includes(taskId) && !duplicate) {
       // The test fault: the first worker to get here dies like an instance killed mid-task (no error reported, no
       // records written); the marker lets Lambda's retry of the same event run the task.

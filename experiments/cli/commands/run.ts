@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { formatSla } from '../../../core/sla.js';
+import type { InvocationRecord } from '../../../runtime-lambda/gateway/types.js';
 import type { TraceRecord } from '../../../core/trace-records.js';
 import { OPTIMIZATION_PASS_NAMES } from '../../../planners/planner.js';
 import { plannerNames } from '../../../planners/registry.js';
@@ -136,7 +137,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const sla = oneSlaOption(args.sla);
     const instance = localWorkload(workload!, args.seed, paramsOption(args.param));
     const { workflow } = instance;
-    const { local, records } = await withProgress(
+    const { local, records, retried } = await withProgress(
       'bench run',
       args.progress,
       async (progress) => {
@@ -163,6 +164,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         progress.update('starting the local gateway and Redis');
         const runtime = await LocalRuntime.start({ ...(args.redis ? { redisUrl: args.redis } : {}), log: (m) => progress.log(`gateway: ${m}`) });
         let records: readonly TraceRecord[];
+        let retried: { crashed: number; attempts: number };
         try {
           progress.update(`running ${workflow.name} (${workflow.tasks.size} tasks, plan '${local.plan.planner}') in worker processes`);
           const result = await runtime.run({
@@ -173,11 +175,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
             params: { ...instance.params, seed: args.seed },
           });
           records = result.records;
+          retried = retriedWorkers(result.invocations);
           progress.update('stopping the gateway');
         } finally {
           await runtime.close();
         }
-        return { local, records };
+        return { local, records, retried };
       },
       ({ records }) => `1 real run of ${workflow.name} (${workflow.tasks.size} tasks, ${records.length} trace records)`,
     );
@@ -191,6 +194,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     console.log(`${workflow.name} ${describeInstance(getWorkload(workflow.name), instance.params, workflow)}: plan '${local.plan.planner}' for SLA ${formatSla(local.plan.sla)}, real run in worker processes (local gateway), seed ${args.seed}`);
     console.log(formatRunSummaryTable(s));
     console.log(`critical path: ${s.criticalPath.join(' → ')}`);
+    console.log(`workers that crashed or failed and were retried by the platform: ${retried.crashed}${retried.crashed > 0 ? ` (${retried.attempts} failed attempt(s))` : ''}`);
     if (args['trace-out']) console.log(`trace records: ${args['trace-out']} (${records.length})`);
   },
 };
+
+/** Workers (Event invocations) with a failed attempt the platform retried, and how many such attempts. */
+export function retriedWorkers(attempts: readonly InvocationRecord[]): { crashed: number; attempts: number } {
+  const failed = attempts.filter((a) => a.outcome !== 'success' && a.willRetry);
+  return { crashed: new Set(failed.map((a) => a.requestId)).size, attempts: failed.length };
+}
