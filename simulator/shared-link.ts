@@ -51,6 +51,9 @@ export interface LinkBurst {
 class ActiveJob {
   /** Version of the job's own event; an event whose tag differs was superseded. */
   version = 0;
+  /** Neighbours in the link's list of jobs under way (start order). */
+  prev: ActiveJob | undefined = undefined;
+  next: ActiveJob | undefined = undefined;
   constructor(
     /** The engine hands the job's events to the link. */
     readonly owner: SharedLink,
@@ -84,7 +87,11 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
   // Jobs by when they are due, kept only while contended (uncontended, each job has its own event, and a heap of
   // finished jobs would keep every run they belong to alive).
   #jobs = SharedLink.#heap();
-  readonly #active = new Set<ActiveJob>();
+  // Jobs under way in start order, a list through the jobs themselves: a Set grew and shrank its table as a job
+  // started and ended, an allocation per transfer; the order is the Set's, so events come out as before.
+  #first: ActiveJob | undefined = undefined;
+  #last: ActiveJob | undefined = undefined;
+  #activeCount = 0;
   #seq = 0;
   #aloneSum = 0;
   /** Progress every job under way has had (ms alone), and the speed it advances at: min(1, C / Σ rates alone). */
@@ -112,7 +119,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
 
   /** Jobs under way now. */
   get active(): number {
-    return this.#active.size;
+    return this.#activeCount;
   }
 
   /** Most jobs under way at once so far. */
@@ -133,8 +140,8 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     this.#advance();
     this.#updateCredits();
     const active = new ActiveJob(this, target, token, amount / aloneMs, this.#virtualMs + aloneMs, this.#seq++);
-    this.#active.add(active);
-    if (this.#active.size > this.#peakActive) this.#peakActive = this.#active.size;
+    this.#append(active);
+    if (this.#activeCount > this.#peakActive) this.#peakActive = this.#activeCount;
     this.#aloneSum += active.aloneRate;
     if (this.#speed === 1 && this.#aloneSum <= this.#capacity) {
       this.#engine.after(aloneMs, active, 0);
@@ -173,12 +180,30 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
       // turn uncontended): bumping the version makes that event stale, or the job would end twice (a reply handed
       // over twice, as the 100,000-task fixed-plan benchmark once did: a counter incremented twice, a run stuck).
       job.version++;
-      this.#active.delete(job);
+      this.#remove(job);
       this.#aloneSum -= job.aloneRate;
     }
-    if (this.#active.size === 0) this.#aloneSum = 0; // no float drift carried across idle periods
+    if (this.#activeCount === 0) this.#aloneSum = 0; // no float drift carried across idle periods
     this.#reschedule();
     for (const job of jobs) job.target!.linkDone(job.token, slowed);
+  }
+
+  #append(job: ActiveJob): void {
+    job.prev = this.#last;
+    if (this.#last === undefined) this.#first = job;
+    else this.#last.next = job;
+    this.#last = job;
+    this.#activeCount++;
+  }
+
+  #remove(job: ActiveJob): void {
+    if (job.prev === undefined) this.#first = job.next;
+    else job.prev.next = job.next;
+    if (job.next === undefined) this.#last = job.prev;
+    else job.next.prev = job.prev;
+    job.prev = undefined;
+    job.next = undefined;
+    this.#activeCount--;
   }
 
   static #heap(): TinyQueue<ActiveJob> {
@@ -213,7 +238,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     this.#linkVersion++;
     if (this.#speed < 1) {
       // Becoming contended: every job under way goes on the heap (their own events are ignored from now on).
-      if (!wasContended) for (const job of this.#active) this.#jobs.push(job);
+      if (!wasContended) for (let job = this.#first; job !== undefined; job = job.next) this.#jobs.push(job);
       const first = this.#jobs.peek();
       if (first) this.#engine.after(Math.max(0, first.finishVirtualMs - this.#virtualMs) / this.#speed, this.#linkEvent, this.#linkVersion);
       return;
@@ -221,7 +246,7 @@ export class SharedLink implements EventOwner<LinkDoneEvent> {
     if (!wasContended) return;
     // Back to uncontended: every job under way gets its own event again.
     this.#jobs = SharedLink.#heap();
-    for (const job of this.#active) {
+    for (let job = this.#first; job !== undefined; job = job.next) {
       job.version++;
       this.#engine.after(Math.max(0, job.finishVirtualMs - this.#virtualMs), job, job.version);
     }
