@@ -89,7 +89,7 @@ describe('bench traces collect --runtime local', () => {
   it('bench compare --truth replay grades plans against a collected real run the planners never saw', { timeout: 60_000 }, async () => {
     const history = join(dir, 'traces');
     const out = await bench('compare', '--truth', 'replay', '--history', history, '--workloads', 'wordcount', '--planners', 'wukong,uniform', '--optimizations', 'none', '--runs', '2', '--json');
-    expect(out.stderr).toMatch(/^bench compare: \d+ step\(s\): [^\n]*\n$/);
+    expect(out.stderr).toMatch(/^bench compare: \d+ cell\(s\): [^\n]*\n$/);
     expect(out.code).toBe(0);
     const results = JSON.parse(out.stdout) as CompareResults;
     const truth = results.truth.wordcount!;
