@@ -57,6 +57,19 @@ export class SimEngine {
     this.#queue.push(atMs, event, tag);
   }
 
+  /**
+   * Takes `count` places in the order of events at equal times, for events of which at most one will be scheduled
+   * (`atReserved`): the others would be superseded before their time. Returns the first place.
+   */
+  reserve(count: number): number {
+    return this.#queue.reserveSeqs(count);
+  }
+
+  /** Schedules `event` at `atMs` in a place taken by `reserve` (`tag` as for `at`). */
+  atReserved<E>(atMs: number, event: EventOf<E>, tag: number, place: number): void {
+    this.#queue.pushReserved(atMs, event, tag, place);
+  }
+
   /** Schedules `event` `delayMs` from now (`tag` as for `at`). */
   after<E>(delayMs: number, event: EventOf<E>, tag = 0): void {
     this.#queue.pushAfter(delayMs, event, tag);

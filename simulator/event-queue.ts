@@ -102,6 +102,47 @@ export class EventQueue<T> {
     return seq;
   }
 
+  /**
+   * Takes `count` sequence numbers for events that may be pushed later (`pushReserved`) and returns the first: an
+   * owner that would push `count` events of which only one can ever be handed over (the rest superseded first) pushes
+   * that one with the number it would have had, and every event keeps its place in the order. Pushes in between get
+   * later numbers, as they would have.
+   */
+  reserveSeqs(count: number): number {
+    const first = this.nextSeq;
+    this.nextSeq += count;
+    return first;
+  }
+
+  /** Schedules `payload` at `atMs` with a sequence number taken by `reserveSeqs` (never reuse one). */
+  pushReserved(atMs: number, payload: T, tag: number, seq: number): void {
+    if (!(atMs >= this.clockMs) || atMs === Infinity) {
+      throw new RangeError(`cannot schedule an event at ${atMs} ms: the clock is at ${this.clockMs} ms`);
+    }
+    if (!(seq >= 0 && seq < this.nextSeq)) throw new RangeError(`sequence number ${seq} was not reserved`);
+    if (this.count === this.times.length) this.grow();
+    const times = this.times;
+    const seqs = this.seqs;
+    const tags = this.tags;
+    const payloads = this.payloads;
+    let i = this.count++;
+    // An older number may sort before stored entries of the same time: compare (time, seq) in full.
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const parentTime = times[parent]!;
+      if (parentTime < atMs || (parentTime === atMs && seqs[parent]! < seq)) break;
+      times[i] = parentTime;
+      seqs[i] = seqs[parent]!;
+      tags[i] = tags[parent]!;
+      payloads[i] = payloads[parent];
+      i = parent;
+    }
+    times[i] = atMs;
+    seqs[i] = seq;
+    tags[i] = tag;
+    payloads[i] = payload;
+  }
+
   /** Schedules `payload` `delayMs` after the current clock. */
   pushAfter(delayMs: number, payload: T, tag = 0): number {
     if (!(delayMs >= 0)) throw new RangeError(`delayMs must be >= 0, got ${delayMs}`);

@@ -1,7 +1,7 @@
 /**
  * The engine on its own (issue 15: "the engine, platform and run are each tested on their own"): the virtual clock,
- * the order of events at the same time, `after` and `at`, what is pending, tags, stopping, and determinism, with
- * owners that only write down what they are handed.
+ * the order of events at the same time, `after` and `at`, reserved places, what is pending, tags, stopping, and
+ * determinism, with owners that only write down what they are handed.
  */
 import { describe, expect, it } from 'vitest';
 import { SimEngine, type EventOwner } from '../../simulator/engine.js';
@@ -115,6 +115,21 @@ describe('SimEngine', () => {
       { name: 'shared', atMs: 2, tag: 2 },
     ]);
     expect(two.seen).toEqual([{ name: 'other', atMs: 3, tag: 0 }]);
+  });
+
+  it('an event scheduled in a reserved place keeps the order it would have had among events at the same time', () => {
+    const engine = new SimEngine();
+    const { seen, note } = recorder(engine);
+    engine.at(5, note('before'));
+    // Three places for three events of which only the second is scheduled (the others would be superseded).
+    const place = engine.reserve(3);
+    engine.at(5, note('after'));
+    engine.atReserved(5, note('reserved-second'), 7, place + 1);
+    engine.at(4, note('earlier'));
+    engine.run();
+    expect(seen.map((s) => `${s.name}@${s.atMs}`)).toEqual(['earlier@4', 'before@5', 'reserved-second@5', 'after@5']);
+    expect(seen.find((s) => s.name === 'reserved-second')!.tag).toBe(7);
+    expect(() => engine.atReserved(6, note('never-reserved'), 0, 1e9)).toThrow(RangeError);
   });
 
   it('is deterministic: the same schedule gives the same order, however many events tie', () => {
