@@ -104,6 +104,11 @@ async function parallelCapacity(wallMs = 1_500): Promise<number> {
   return (await cpuOf(2)) / one;
 }
 
-console.log(`parallel capacity now: two spinning threads get ${(await parallelCapacity()).toFixed(2)}× the CPU of one (2.00× on an idle two-core machine)`);
+// Measured before and after each sweep: with the kernel's autogroup scheduling, a busy process of another session
+// halves what this one gets however many threads it runs, and that can change within seconds.
+const capacity = async () => `${(await parallelCapacity()).toFixed(2)}×`;
+console.log(`parallel capacity (CPU two spinning threads get against one; 2.00× on an idle two-core machine): ${await capacity()}`);
 measure('default arguments (36 cells)', []);
+console.log(`parallel capacity: ${await capacity()}`);
 measure('--prediction-error 0,0.1,0.25,0.5 --runs 10 (144 cells)', ['--prediction-error', '0,0.1,0.25,0.5', '--runs', '10']);
+console.log(`parallel capacity: ${await capacity()}`);
