@@ -15,14 +15,18 @@ export const DEFAULT_REAL_LOAD_RATES = [1, 2, 4] as const;
 /** Requests per real load point by default: tens, so three points take about a minute here. */
 export const DEFAULT_REAL_LOAD_REQUESTS = 20;
 
-/** What a real load run of `bench run` takes besides the load options. */
-export interface RunLoadRequest {
+/** The real load mix and offered loads every real load command takes (`bench run`, `bench validate --load`). */
+export interface RealLoadMixRequest {
   readonly workloads: readonly string[];
   readonly planner: string;
   readonly optimizations: readonly OptimizationPassName[];
   readonly sla: Sla;
   readonly seed: string;
   readonly load: LoadOptions;
+}
+
+/** What a real load run of `bench run` takes besides the load options. */
+export interface RunLoadRequest extends RealLoadMixRequest {
   /** Dispatch strategies to compare through a dispatcher in front of the gateway (default none). */
   readonly dispatch?: readonly DispatchQueueOptions[];
   readonly priorityClasses?: Readonly<Record<string, number>>;

@@ -1,11 +1,10 @@
-import type { Sla } from '../../../core/sla.js';
-import type { OptimizationPassName } from '../../../planners/planner.js';
 import { offeredPerS } from '../../../simulator/arrivals.js';
 import { loadPlatformModel } from '../../../simulator/platform-config.js';
 import { realLoadPlatform } from '../../load/real-load-sweep.js';
 import { DEFAULT_LOAD_SIMULATIONS, formatLoadValidationReport, runLoadValidation } from '../../validate/load-validation.js';
 import { UsageError } from '../errors.js';
-import { checkWeights, type LoadOptions } from '../load-options.js';
+import { checkWeights } from '../load-options.js';
+import type { RealLoadMixRequest } from './run-load.js';
 import { numberListOption, writeJsonOut } from '../options.js';
 import { ratesOption } from '../load-options.js';
 import { startProgress } from '../progress.js';
@@ -16,13 +15,7 @@ export const DEFAULT_VALIDATE_LOAD_RATES = [0.5, 1, 1.5, 2] as const;
 export const DEFAULT_VALIDATE_LOAD_REQUESTS = 20;
 
 /** What `bench validate --load` takes. */
-export interface ValidateLoadRequest {
-  readonly workloads: readonly string[];
-  readonly planner: string;
-  readonly optimizations: readonly OptimizationPassName[];
-  readonly sla: Sla;
-  readonly seed: string;
-  readonly load: LoadOptions;
+export interface ValidateLoadRequest extends RealLoadMixRequest {
   /** `--fit-rates` as given (the offered rates, req/s, of the loads to fit on); default the lightest load. */
   readonly fitRates?: readonly string[];
   readonly simulations?: number;
